@@ -1,0 +1,1 @@
+"""Senryoku engine: lead-list profiling and diagnosis. Pure Python; never imports streamlit."""
