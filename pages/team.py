@@ -1,0 +1,5 @@
+"""Team diagnosis page (being built)."""
+
+import streamlit as st
+
+st.write("Team")
