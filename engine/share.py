@@ -1,0 +1,137 @@
+"""Share links: questionnaire answers and sales inputs packed into one URL-safe token.
+
+A token carries only what the user typed into the questionnaire and the sales sliders —
+never a lead row, a list or a profile — so a link can be pasted anywhere. Decoding
+validates every key and value and bounds the size, because a link is untrusted input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from typing import Any
+
+from engine.errors import InputError
+
+VERSION = 1
+MAX_TOKEN_CHARS = 4000
+MAX_JSON_BYTES = 16_000
+MAX_ANSWERS = 200
+MAX_TEXT_CHARS = 200
+MAX_LIST_ITEMS = 50
+
+RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
+SALES_NUMBERS = (
+    "headcount",
+    "inside_sales_headcount",
+    "opportunities_per_rep_month",
+    "sales_cycle_months",
+    "win_rate",
+)
+SALES_STYLES = ("route", "high_volume", "long_cycle", "other")
+
+_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def encode(questionnaire_id: str, answers: dict[str, Any], sales: dict[str, Any]) -> str:
+    """Pack the questionnaire id, its answers and the sales inputs into a compact token
+    (zlib-compressed JSON, base64url without padding). Raises InputError when the
+    inputs are too large or not shareable."""
+    payload = _validated({"v": VERSION, "q": questionnaire_id, "a": answers, "s": sales})
+    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    token = base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
+    token = token.rstrip("=")
+    if len(token) > MAX_TOKEN_CHARS:
+        raise InputError("app.share.too_large", limit=MAX_TOKEN_CHARS)
+    return token
+
+
+def decode(token: str) -> dict[str, Any]:
+    """Unpack a token into ``{"questionnaire_id", "answers", "sales"}``. Anything that
+    is not a token made by :func:`encode` raises ``InputError("app.share.invalid")``."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+        raise InputError("app.share.invalid")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise InputError("app.share.invalid")
+        payload = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise InputError("app.share.invalid") from exc
+    clean = _validated(payload)
+    return {"questionnaire_id": clean["q"], "answers": clean["a"], "sales": clean["s"]}
+
+
+def _validated(payload: Any) -> dict[str, Any]:
+    """The payload with only known keys and plain values; InputError otherwise."""
+    if not isinstance(payload, dict) or set(payload) != {"v", "q", "a", "s"}:
+        raise InputError("app.share.invalid")
+    if payload["v"] != VERSION:
+        raise InputError("app.share.invalid")
+    qid = payload["q"]
+    if not isinstance(qid, str) or not _ID.match(qid):
+        raise InputError("app.share.invalid")
+    return {"v": VERSION, "q": qid, "a": _answers(payload["a"]), "s": _sales(payload["s"])}
+
+
+def _answers(answers: Any) -> dict[str, Any]:
+    if not isinstance(answers, dict) or len(answers) > MAX_ANSWERS:
+        raise InputError("app.share.invalid")
+    out: dict[str, Any] = {}
+    for key, value in answers.items():
+        if not isinstance(key, str) or not _ID.match(key):
+            raise InputError("app.share.invalid")
+        if value is None:
+            continue
+        if isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS or not all(_scalar(v) for v in value):
+                raise InputError("app.share.invalid")
+        elif not _scalar(value):
+            raise InputError("app.share.invalid")
+        out[key] = value
+    return out
+
+
+def _scalar(value: Any) -> bool:
+    if isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return value == value and abs(value) < 1e12
+    return isinstance(value, str) and len(value) <= MAX_TEXT_CHARS
+
+
+def _sales(sales: Any) -> dict[str, Any]:
+    if not isinstance(sales, dict):
+        raise InputError("app.share.invalid")
+    allowed = {"ratings", "style", *SALES_NUMBERS}
+    if set(sales) - allowed:
+        raise InputError("app.share.invalid")
+    out: dict[str, Any] = {}
+    ratings = sales.get("ratings")
+    if ratings is not None:
+        if not isinstance(ratings, dict) or set(ratings) - set(RATING_PHASES):
+            raise InputError("app.share.invalid")
+        for value in ratings.values():
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                raise InputError("app.share.invalid")
+        out["ratings"] = {p: ratings[p] for p in RATING_PHASES if p in ratings}
+    style = sales.get("style")
+    if style is not None:
+        if style not in SALES_STYLES:
+            raise InputError("app.share.invalid")
+        out["style"] = style
+    for key in SALES_NUMBERS:
+        value = sales.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError("app.share.invalid")
+        if not 0 <= value <= 100_000:
+            raise InputError("app.share.invalid")
+        out[key] = value
+    return out

@@ -1,0 +1,89 @@
+"""Share links and charts data: what the app puts in a URL and what it draws."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import charts, share
+from engine.errors import InputError
+
+ANSWERS = {"industry": "manufacturing", "leads_total": 10000, "ma_in_use": False}
+SALES = {
+    "ratings": {"appointment": 2, "relationship": 2, "opportunity": 3, "closing": 5},
+    "headcount": 8,
+    "style": "route",
+}
+
+
+def test_share_token_round_trips_answers_and_sales():
+    """Test that a share token gives back exactly the answers and sales put in."""
+    token = share.encode("quick", ANSWERS, SALES)
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert share.decode(token) == {"questionnaire_id": "quick", "answers": ANSWERS, "sales": SALES}
+
+
+def _raw_token(payload) -> str:
+    raw = zlib.compress(json.dumps(payload).encode())
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"v": 1, "q": "quick", "a": {}, "s": {"ratings": {"closing": 9}}},
+        {"v": 1, "q": "quick", "a": {}, "s": {"rows": [{"email": "a@b.jp"}]}},
+        {"v": 1, "q": "quick", "a": {"x": {"nested": 1}}, "s": {}},
+        {"v": 1, "q": "../etc", "a": {}, "s": {}},
+        {"v": 1, "q": "quick", "a": {}, "s": {}, "profile": {"rows": 3}},
+        {"v": 2, "q": "quick", "a": {}, "s": {}},
+    ],
+)
+def test_share_token_with_foreign_content_is_refused(payload):
+    """Test that a token carrying anything but plain answers and sales is refused."""
+    with pytest.raises(InputError) as err:
+        share.decode(_raw_token(payload))
+    assert err.value.code == "app.share.invalid"
+
+
+def test_share_token_compression_bomb_is_refused():
+    """Test that a token inflating past the size bound is refused, not expanded."""
+    payload = {"v": 1, "q": "quick", "a": {"x": "a" * 200}, "s": {}}
+    bomb = json.dumps(payload).replace("}", " " * 200_000 + "}", 1)
+    token = base64.urlsafe_b64encode(zlib.compress(bomb.encode(), 9)).decode()
+    assert len(token) < share.MAX_TOKEN_CHARS
+    with pytest.raises(InputError):
+        share.decode(token)
+
+
+@given(st.text(max_size=300))
+def test_share_decode_never_fails_unexpectedly(text):
+    """Test that any string in the URL gives a result or the one share error."""
+    try:
+        out = share.decode(text)
+    except InputError as exc:
+        assert exc.code == "app.share.invalid"
+    else:
+        assert set(out) == {"questionnaire_id", "answers", "sales"}
+
+
+def test_waterfall_highlights_inside_sales_only_when_placed():
+    """Test that ISAL and ISQL are highlighted exactly when inside sales is placed."""
+    stages = {"mql": 40, "isal": 20, "isql": 10, "sal": 8, "sql": 5}
+    placed = charts.waterfall_data(stages, "qualify_before_sales", "en")
+    assert [r["value"] for r in placed] == [40, 20, 10, 8, 5]
+    assert [r["key"] for r in placed if r["highlight"]] == ["isal", "isql"]
+    assert not any(r["highlight"] for r in charts.waterfall_data(stages, "not_yet", "en"))
+
+
+def test_composition_shares_add_up():
+    """Test that the composition rows carry every category and shares sum to one."""
+    rows = charts.composition_data({"target": 30, "duplicate": 10, "partner": 10}, "ja")
+    assert [r["key"] for r in rows] == list(charts.CATEGORIES)
+    assert rows[0]["label"] == "ターゲット" and rows[0]["share"] == pytest.approx(0.6)
+    assert sum(r["share"] for r in rows) == pytest.approx(1.0)

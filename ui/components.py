@@ -1,0 +1,69 @@
+"""Small pieces every page draws: the step indicator, the language switch, errors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.errors import SenryokuError
+from engine.i18n import LANGUAGES
+from ui.i18n import lang, tr
+
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def _set_language() -> None:
+    choice = st.session_state.get("lang_switch")
+    if choice in LANGUAGES:
+        st.session_state["lang"] = choice
+
+
+def language_switch() -> None:
+    """One switch, top right, between Japanese and English."""
+    st.session_state["lang_switch"] = lang()
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        st.segmented_control(
+            tr("app.language"),
+            list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            key="lang_switch",
+            on_change=_set_language,
+            label_visibility="collapsed",
+            required=True,
+        )
+
+
+def step_done(step: int) -> bool:
+    """Whether a journey step holds input already (answers, list, sales)."""
+    ss = st.session_state
+    if step == 1:
+        return bool(ss.get("answers"))
+    if step == 2:
+        return ss.get("leadset") is not None
+    if step == 3:
+        return bool(ss.get("sales"))
+    return False
+
+
+def step_indicator(steps: list, current) -> None:
+    """1 questionnaire → 2 lead list → 3 sales funnel → 4 results, as links; the
+    current step marked, steps with input ticked."""
+    with st.container(horizontal=True, gap="small", key="step_indicator"):
+        for number, page in enumerate(steps, start=1):
+            here = page.url_path == current.url_path
+            mark = "▶ " if here else ""
+            tick = " ✓" if step_done(number) else ""
+            label = f"{mark}{number}. {page.title}{tick}"
+            st.page_link(page, label=label, disabled=here)
+
+
+def show_error(exc: Exception) -> None:
+    """A user-facing error line; never a traceback."""
+    if isinstance(exc, SenryokuError):
+        st.error(exc.message(lang()))
+    else:
+        st.error(tr("common.unexpected_error"))
+
+
+def privacy_note() -> None:
+    """What happens to uploaded rows, said on every page that takes a list."""
+    st.info(tr("app.leads.privacy"), icon="🔒")

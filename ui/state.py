@@ -1,0 +1,251 @@
+"""The session's canonical state and the few computations every page shares.
+
+Canonical keys (widgets keep their own keys and copy into these): ``lang``,
+``questionnaire_id``, ``answers``, ``sales``, ``leadset`` (session only), ``lists``,
+``overrides``, ``profile``. The profile is cached here keyed on (lead set, lists,
+overrides), so moving a slider never re-profiles an upload.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from engine.errors import SenryokuError
+from ui.i18n import language_from_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_LEADS = ROOT / "sample_data" / "salesforce_leads_ja.csv"
+SAMPLE_LISTS = ROOT / "sample_data" / "lists.yaml"
+SAMPLE_ANSWERS = ROOT / "sample_data" / "answers_quick.yaml"
+
+DEFAULT_QUESTIONNAIRE = "quick"
+RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
+# A closing-heavy team: the situation the source talk warns about, so a newcomer sees
+# the marketing/sales gap called out.
+SAMPLE_SALES: dict[str, Any] = {
+    "ratings": {"appointment": 2, "relationship": 2, "opportunity": 3, "closing": 5},
+    "headcount": 8,
+    "inside_sales_headcount": 0,
+    "opportunities_per_rep_month": 4,
+    "sales_cycle_months": 6,
+    "style": "route",
+}
+
+
+def init_state() -> None:
+    """Fill the canonical keys once per session; the language follows the browser."""
+    ss = st.session_state
+    if "lang" not in ss:
+        try:
+            locale = st.context.locale
+        except Exception:  # no browser context (AppTest, bare script run)
+            locale = None
+        ss["lang"] = language_from_locale(locale)
+    ss.setdefault("questionnaire_id", DEFAULT_QUESTIONNAIRE)
+    ss.setdefault("answers", {})
+    ss.setdefault("sales", {})
+    ss.setdefault("overrides", {})
+    ss.setdefault("leadset", None)
+    ss.setdefault("lists", None)
+    ss.setdefault("profile", None)
+    ss.setdefault("profile_key", None)
+    ss.setdefault("leadset_serial", 0)
+
+
+# ---- engine modules, imported when present (other helpers build them in parallel) ----
+
+
+def engine_module(name: str):
+    """``engine.<name>`` or None while it does not exist yet."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"engine.{name}")
+    except ImportError:
+        return None
+
+
+def questionnaires() -> dict[str, Any]:
+    """Every questionnaire in ``questionnaires/`` by id (empty while the engine lacks it)."""
+    mod = engine_module("questionnaire")
+    if mod is None:
+        return {}
+    return mod.available_questionnaires()
+
+
+def current_questionnaire():
+    """The questionnaire the user picked (the first available when the id is unknown)."""
+    available = questionnaires()
+    if not available:
+        return None
+    qid = st.session_state.get("questionnaire_id")
+    if qid not in available:
+        qid = DEFAULT_QUESTIONNAIRE if DEFAULT_QUESTIONNAIRE in available else next(iter(available))
+        st.session_state["questionnaire_id"] = qid
+    return available[qid]
+
+
+def empty_lists():
+    """An empty ``Lists`` (or None while engine.lists does not exist)."""
+    mod = engine_module("lists")
+    return None if mod is None else mod.Lists()
+
+
+def current_lists():
+    """The session's lists, an empty one when none were given."""
+    lists = st.session_state.get("lists")
+    return lists if lists is not None else empty_lists()
+
+
+# ---- facts, profile, diagnosis ----
+
+
+def merge_sales(facts_dict: dict[str, Any], sales: dict[str, Any]) -> dict[str, Any]:
+    """Facts (as a dict) with the sales-page inputs laid over the questionnaire's."""
+    merged = dict(facts_dict)
+    section = dict(merged.get("sales") or {})
+    for key, value in sales.items():
+        if key == "ratings":
+            section["ratings"] = {**(section.get("ratings") or {}), **value}
+        elif value is not None:
+            section[key] = value
+    merged["sales"] = section
+    return merged
+
+
+def current_facts():
+    """Facts from the answers plus the sales inputs. Raises SenryokuError when the
+    answers cannot make facts yet; None while the engine has no questionnaire module."""
+    questionnaire = current_questionnaire()
+    facts_mod = engine_module("facts")
+    if questionnaire is None or facts_mod is None:
+        return None
+    facts = questionnaire.to_facts(dict(st.session_state["answers"]))
+    sales = st.session_state.get("sales") or {}
+    if not sales:
+        return facts
+    base = facts.model_dump(exclude_none=True)
+    return facts_mod.Facts.model_validate(merge_sales(base, sales))
+
+
+def profile_key() -> tuple | None:
+    """What the profile depends on: the lead set, the lists and the overrides."""
+    if st.session_state.get("leadset") is None:
+        return None
+    lists = current_lists()
+    lists_json = lists.model_dump_json() if lists is not None else ""
+    overrides = tuple(sorted((int(k), v) for k, v in st.session_state["overrides"].items()))
+    return (st.session_state["leadset_serial"], lists_json, overrides)
+
+
+def current_profile():
+    """The lead profile of the uploaded list, computed once per (list, lists, overrides)."""
+    key = profile_key()
+    if key is None:
+        return None
+    ss = st.session_state
+    if ss.get("profile") is None or ss.get("profile_key") != key:
+        ss["profile"] = ss["leadset"].profile(current_lists(), dict(ss["overrides"]))
+        ss["profile_key"] = key
+    return ss["profile"]
+
+
+def current_diagnosis(facts, profile, lang: str):
+    """The diagnosis for these facts and this profile (cached for the same inputs)."""
+    mod = engine_module("diagnose")
+    if mod is None or facts is None:
+        return None
+    key = (facts.model_dump_json(), st.session_state.get("profile_key"), lang)
+    cached = st.session_state.get("diagnosis_cache")
+    if cached and cached[0] == key:
+        return cached[1]
+    diagnosis = mod.diagnose(facts, profile, lang)
+    st.session_state["diagnosis_cache"] = (key, diagnosis)
+    return diagnosis
+
+
+# ---- lead set lifecycle (personal data: session memory only) ----
+
+
+def set_leadset(leadset) -> None:
+    """Make ``leadset`` the session's list, closing the one before it."""
+    ss = st.session_state
+    old = ss.get("leadset")
+    if old is not None and old is not leadset:
+        try:
+            old.close()
+        except Exception:  # a failed close must not keep the new list from loading
+            pass
+    ss["leadset"] = leadset
+    ss["leadset_serial"] = ss.get("leadset_serial", 0) + 1
+    ss["overrides"] = {}
+    ss["profile"] = None
+    ss["profile_key"] = None
+    ss.pop("diagnosis_cache", None)
+
+
+def clear_leadset() -> None:
+    """Forget the uploaded list (and close it)."""
+    set_leadset(None)
+
+
+# ---- sample data, saved inputs, share links ----
+
+
+def load_sample(progress=None) -> None:
+    """Load the sample Salesforce export, lists, answers and sales ratings."""
+    ss = st.session_state
+    with SAMPLE_ANSWERS.open(encoding="utf-8") as fh:
+        answers = yaml.safe_load(fh) or {}
+    ss["questionnaire_id"] = str(answers.pop("questionnaire", DEFAULT_QUESTIONNAIRE))
+    ss["answers"] = dict(answers.get("answers", answers))
+    ss["sales"] = json.loads(json.dumps(SAMPLE_SALES))
+    lists_mod = engine_module("lists")
+    if lists_mod is not None and SAMPLE_LISTS.exists():
+        ss["lists"] = lists_mod.load_lists(SAMPLE_LISTS)
+    leadset_mod = engine_module("leadset")
+    if leadset_mod is not None and SAMPLE_LEADS.exists():
+        set_leadset(leadset_mod.LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=True))
+    forget_widgets()
+
+
+def forget_widgets() -> None:
+    """Drop the widget keys so every widget re-seeds from the canonical state."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and (key.startswith("q_") or key.startswith("sales_w_")):
+            del st.session_state[key]
+
+
+def apply_inputs(questionnaire_id: str, answers: dict, sales: dict, lists=None) -> None:
+    """Replace the session's answers and sales (and lists, when given)."""
+    ss = st.session_state
+    ss["questionnaire_id"] = questionnaire_id
+    ss["answers"] = dict(answers)
+    ss["sales"] = dict(sales)
+    if lists is not None:
+        ss["lists"] = lists
+        ss["profile_key"] = None
+    ss.pop("diagnosis_cache", None)
+    forget_widgets()
+
+
+def apply_share_token_from_url() -> str | None:
+    """Restore answers and sales from ``?s=<token>`` once per token; returns an error
+    message code when the link is broken, None otherwise."""
+    from engine import share
+
+    token = st.query_params.get("s")
+    if not token or st.session_state.get("share_applied") == token:
+        return None
+    st.session_state["share_applied"] = token
+    try:
+        data = share.decode(token)
+    except SenryokuError as exc:
+        return exc.code
+    apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
+    return None
