@@ -184,3 +184,87 @@ def test_hash_password_cli_prints_secrets_line():
     assert r.stdout.splitlines()[0] == "[admin]"
     encoded = r.stdout.splitlines()[1].split('"')[1]
     assert verify_password("s3cret", encoded)
+
+
+# -- the results page's opt-in and peer panels (AppTest) ---------------------------------
+
+
+def _results_panels():
+    """A results page reduced to the two panels this module feeds."""
+    import streamlit as st
+
+    from ui.consent import render_consent
+    from ui.peer import render_peer
+
+    facts = st.session_state["test_facts"]
+    contract = st.session_state["test_contract"]
+    render_peer(facts, contract, "en")
+    render_consent(facts, contract, st.session_state["test_profile"], "en")
+
+
+@pytest.fixture
+def app_store(store, monkeypatch):
+    """The app's ``open_store()`` returns the test's store (each backend in turn)."""
+    import engine.store
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(engine.store, "_stores", {"": store})
+    return store
+
+
+def _panels_app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_results_panels, default_timeout=30)
+    at.session_state["test_facts"] = FACTS
+    at.session_state["test_contract"] = {**CONTRACT, "target_leads": 2500}
+    at.session_state["test_profile"] = PROFILE
+    return at.run()
+
+
+def test_consent_form_sends_only_after_the_box_is_ticked(app_store):
+    """Test that the send button is disabled until consent is ticked, and a send stores
+    one submission with the typed contact and shows the confirmation."""
+    at = _panels_app()
+    assert not at.exception
+    assert at.checkbox(key="consent_given").value is False
+    assert at.button(key="consent_submit").disabled is True
+    at.text_input(key="consent_company").input("見込み株式会社")
+    at.text_input(key="consent_name").input("佐藤 花子")
+    at.text_input(key="consent_email").input("not-an-email")
+    at.checkbox(key="consent_given").check().run()
+    assert at.button(key="consent_submit").disabled is False
+    at.button(key="consent_submit").click().run()
+    assert "valid email" in at.error[0].value
+    assert list_submissions(app_store) == []
+    at.text_input(key="consent_email").input("hanako@mikomi.example")
+    at.button(key="consent_submit").click().run()
+    assert not at.exception
+    [s] = list_submissions(app_store)
+    assert (s["company"], s["email"], s["target_leads"]) == (
+        "見込み株式会社",
+        "hanako@mikomi.example",
+        2500,
+    )
+    assert "hanako.secret@lead-example.jp" not in json.dumps(s, default=str)
+    assert "hanako@mikomi.example" in at.success[0].value
+
+
+def test_peer_panel_appears_from_five_comparable_submissions(app_store):
+    """Test that the peer panel is absent with 4 same-industry submissions and shows the
+    median and percentile from the fifth on."""
+    for leads in (1000, 2000, 3000, 4000):
+        _save(app_store, leads)
+    at = _panels_app()
+    assert not at.metric
+    _save(app_store, 5000)
+    at = _panels_app()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values == {
+        "Your target leads": "2,500",
+        "Median": "3,000",
+        "Middle 50%": "2,000 to 4,000 leads",
+    }
+    assert any("5 diagnoses" in c.value and "Manufacturing" in c.value for c in at.caption)
+    assert any("40%" in m.value for m in at.markdown)
