@@ -13,19 +13,8 @@ import streamlit as st
 from engine import team
 from engine.errors import SenryokuError
 from engine.store import open_store
-
-try:
-    from ui.i18n import lang as _session_lang
-    from ui.i18n import tr
-except ImportError:  # the shared helper may not be there yet; same behaviour
-    from engine.i18n import t as _t
-
-    def _session_lang() -> str:
-        value = st.session_state.get("lang", "ja")
-        return value if value in ("ja", "en") else "ja"
-
-    def tr(key: str, **params: object) -> str:
-        return _t(key, _session_lang(), **params)
+from ui.i18n import lang as _session_lang
+from ui.i18n import tr
 
 
 def _link(**params: str) -> str:
@@ -273,6 +262,10 @@ def use_in_diagnosis(result: team.TeamResult) -> None:
     sales = dict(st.session_state.get("sales") or {})
     sales.update(result.to_facts_sales())
     st.session_state["sales"] = sales
+    # The sales page seeds its sliders from ``sales`` only when their keys are absent.
+    for p in team.PHASES:
+        st.session_state.pop(f"rating_{p}", None)
+    st.session_state.pop("diagnosis_cache", None)
 
 
 def lead_view(store, admin_token: str) -> None:
