@@ -1,0 +1,144 @@
+"""Lead-list helpers for the pages: reading an upload into the session, lists from text."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ui.state import engine_module, set_leadset
+
+MAPPING_FIELDS = (
+    "email",
+    "company",
+    "full_name",
+    "last_name",
+    "first_name",
+    "phone",
+    "mobile",
+    "title",
+    "department",
+    "lifecycle_stage",
+    "status",
+    "bounce",
+    "retired_flag",
+    "notes",
+    "last_activity",
+    "exchange_date",
+    "created",
+)
+LIST_KINDS = ("own", "competitors", "partners")
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
+
+
+def progress_callback(bar):
+    """A progress callback for the engine that accepts a share (0..1), a percentage,
+    or (done, total), and moves ``bar`` (an ``st.progress``)."""
+
+    def report(*args: Any, **_kwargs: Any) -> None:
+        try:
+            if len(args) >= 2 and args[1]:
+                share = float(args[0]) / float(args[1])
+            elif args:
+                share = float(args[0])
+                if share > 1:
+                    share /= 100
+            else:
+                return
+        except (TypeError, ValueError):
+            return
+        bar.progress(min(max(share, 0.0), 1.0))
+
+    return report
+
+
+def open_upload(name: str, data: bytes, progress=None):
+    """Read an uploaded file into a LeadSet via a private temp file, deleted at once
+    after reading; the rows then live only in the session's LeadSet."""
+    leadset_mod = engine_module("leadset")
+    suffix = Path(name).suffix.lower() or ".csv"
+    fd, path = tempfile.mkstemp(prefix="senryoku-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(path, 0o600)
+        leadset = leadset_mod.LeadSet.open(path, progress=progress, isolated=True)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    set_leadset(leadset)
+    return leadset
+
+
+def split_entries(text: str) -> dict[str, list[str]]:
+    """Lines of a text area as ``{"domains": [...], "companies": [...]}``: a line that
+    looks like a domain (or an e-mail address) is a domain, anything else a company."""
+    domains: list[str] = []
+    companies: list[str] = []
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        candidate = line.lower().split("@")[-1].strip()
+        if candidate.startswith("www."):
+            candidate = candidate[4:]
+        if _DOMAIN.match(candidate):
+            if candidate not in domains:
+                domains.append(candidate)
+        elif line not in companies:
+            companies.append(line)
+    return {"domains": domains, "companies": companies}
+
+
+def lists_to_text(lists, kind: str) -> str:
+    """One list kind (own, competitors, partners) back as text-area lines."""
+    if lists is None:
+        return ""
+    entry = getattr(lists, kind, None)
+    if entry is None:
+        return ""
+    domains = list(getattr(entry, "domains", []) or [])
+    companies = list(getattr(entry, "companies", []) or [])
+    return "\n".join(domains + companies)
+
+
+def lists_from_form(texts: dict[str, str], exclude_keywords: str, allow_free_mail: bool):
+    """A validated ``Lists`` from the text areas of the lead-list page."""
+    lists_mod = engine_module("lists")
+    data: dict[str, Any] = {kind: split_entries(texts.get(kind, "")) for kind in LIST_KINDS}
+    keywords = [k.strip() for k in (exclude_keywords or "").splitlines() if k.strip()]
+    data["icp"] = {"allow_free_mail": bool(allow_free_mail), "exclude_keywords": keywords}
+    import yaml
+
+    return lists_mod.load_lists(yaml.safe_dump(data, allow_unicode=True))
+
+
+def reset_profile() -> None:
+    """Make the next page run re-profile (after a mapping change)."""
+    st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1
+
+
+def lists_from_yaml_text(text: str):
+    """A validated ``Lists`` from uploaded YAML text. The text is parsed here, so an
+    upload is never taken for a path on the server."""
+    import yaml
+
+    from engine.errors import InputError
+
+    lists_mod = engine_module("lists")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        raise InputError("profile.lists.yaml_invalid", line=line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("profile.lists.not_mapping")
+    return lists_mod.load_lists(yaml.safe_dump(data, allow_unicode=True))
