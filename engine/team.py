@@ -374,6 +374,8 @@ def close_round(store: Store, admin_token: str, now: datetime | None = None) -> 
 def parse_rating(data: dict) -> MemberRating:
     """Validate a member's submission; ``InputError("team.invalid_rating")`` naming the
     field when something is off."""
+    if isinstance(data, dict) and not data.get("role"):
+        raise InputError("team.role_missing")
     try:
         return MemberRating.model_validate(data)
     except ValidationError as exc:

@@ -184,7 +184,8 @@ def member_view(store, invite_token: str) -> None:
             tr("team.member.role"),
             team.ROLES,
             index=None,
-            format_func=lambda r: tr(f"team.role.{r}"),
+            # Labels fixed at render time: the function may run outside this session.
+            format_func={r: tr(f"team.role.{r}") for r in team.ROLES}.__getitem__,
             key="team_role",
         )
         display_name = st.text_input(
