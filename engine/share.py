@@ -135,3 +135,68 @@ def _sales(sales: Any) -> dict[str, Any]:
             raise InputError("app.share.invalid")
         out[key] = value
     return out
+
+
+# ---- saved inputs (the JSON the results page offers and the first page loads back) ----
+
+MAX_INPUTS_BYTES = 1_000_000
+
+
+def inputs_to_json(
+    questionnaire_id: str,
+    answers: dict[str, Any],
+    sales: dict[str, Any],
+    lists: dict[str, Any] | None = None,
+    overrides_count: int = 0,
+) -> str:
+    """The user's inputs as JSON to save and load back later: answers, sales inputs,
+    lists and how many rows were reclassified by hand — never a lead row."""
+    payload = _validated({"v": VERSION, "q": questionnaire_id, "a": answers, "s": sales})
+    doc = {
+        "senryoku_inputs": VERSION,
+        "questionnaire_id": payload["q"],
+        "answers": payload["a"],
+        "sales": payload["s"],
+        "lists": lists or {},
+        "overrides_count": int(overrides_count),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def inputs_from_json(data: bytes | str) -> dict[str, Any]:
+    """Saved inputs back as ``{"questionnaire_id", "answers", "sales", "lists"}``;
+    ``lists`` is a plain mapping for ``engine.lists`` to validate.
+    Raises ``InputError("app.inputs.invalid", detail=...)``."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_INPUTS_BYTES:
+            raise InputError("app.inputs.invalid", detail=f"> {MAX_INPUTS_BYTES:,} bytes")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError("app.inputs.invalid", detail="UTF-8") from None
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        raise InputError("app.inputs.invalid", detail=f"JSON: {exc.msg}") from None
+    if not isinstance(doc, dict) or doc.get("senryoku_inputs") != VERSION:
+        raise InputError("app.inputs.invalid", detail="senryoku_inputs")
+    try:
+        payload = _validated(
+            {
+                "v": VERSION,
+                "q": doc.get("questionnaire_id"),
+                "a": doc.get("answers", {}),
+                "s": doc.get("sales", {}),
+            }
+        )
+    except InputError:
+        raise InputError("app.inputs.invalid", detail="answers / sales") from None
+    lists = doc.get("lists") or {}
+    if not isinstance(lists, dict):
+        raise InputError("app.inputs.invalid", detail="lists")
+    return {
+        "questionnaire_id": payload["q"],
+        "answers": payload["a"],
+        "sales": payload["s"],
+        "lists": lists,
+    }

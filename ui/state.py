@@ -105,32 +105,35 @@ def current_lists():
 # ---- facts, profile, diagnosis ----
 
 
-def merge_sales(facts_dict: dict[str, Any], sales: dict[str, Any]) -> dict[str, Any]:
-    """Facts (as a dict) with the sales-page inputs laid over the questionnaire's."""
-    merged = dict(facts_dict)
-    section = dict(merged.get("sales") or {})
+def sales_paths(sales: dict[str, Any]) -> dict[str, Any]:
+    """The sales-page inputs as ``{fact path: value}`` (``sales.ratings.closing`` ...)."""
+    paths: dict[str, Any] = {}
     for key, value in sales.items():
         if key == "ratings":
-            section["ratings"] = {**(section.get("ratings") or {}), **value}
+            for phase, rating in (value or {}).items():
+                paths[f"sales.ratings.{phase}"] = rating
         elif value is not None:
-            section[key] = value
-    merged["sales"] = section
-    return merged
+            paths[f"sales.{key}"] = value
+    return paths
 
 
 def current_facts():
-    """Facts from the answers plus the sales inputs. Raises SenryokuError when the
-    answers cannot make facts yet; None while the engine has no questionnaire module."""
+    """Facts from the answers with the sales-page inputs laid over them. Raises
+    SenryokuError when the answers cannot make facts yet; None while the engine has no
+    questionnaire module."""
     questionnaire = current_questionnaire()
-    facts_mod = engine_module("facts")
-    if questionnaire is None or facts_mod is None:
+    if questionnaire is None or engine_module("facts") is None:
         return None
     facts = questionnaire.to_facts(dict(st.session_state["answers"]))
-    sales = st.session_state.get("sales") or {}
-    if not sales:
+    paths = sales_paths(st.session_state.get("sales") or {})
+    if not paths:
         return facts
-    base = facts.model_dump(exclude_none=True)
-    return facts_mod.Facts.model_validate(merge_sales(base, sales))
+    set_path = engine_module("facts").set_path
+    data = facts.model_dump()
+    for path, value in paths.items():
+        set_path(data, path, value)
+    data["assumed"] = [p for p in data.get("assumed", []) if p not in paths]
+    return type(facts).from_dict(data)
 
 
 def profile_key() -> tuple | None:

@@ -1,0 +1,286 @@
+"""Step 4: the diagnosis — lead base, sales strength, inside-sales placement,
+initiatives, warnings, capacity, roadmap; downloads and a share link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import charts, report_html, share
+from engine.errors import SenryokuError
+from ui.components import show_error
+from ui.i18n import lang, tr
+from ui.state import (
+    current_diagnosis,
+    current_facts,
+    current_lists,
+    current_profile,
+    current_questionnaire,
+    engine_module,
+)
+
+
+def _get(obj, key, default=None):
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _ratings(facts) -> dict:
+    ratings = _get(_get(facts, "sales"), "ratings")
+    if hasattr(ratings, "model_dump"):
+        ratings = ratings.model_dump()
+    return {k: v for k, v in dict(ratings or {}).items() if v is not None}
+
+
+def _lead_base(diagnosis, profile) -> None:
+    st.subheader(tr("app.results.lead_base_title"))
+    target = _get(diagnosis, "target_leads")
+    source = _get(diagnosis, "target_leads_source")
+    lead_base = _get(diagnosis, "lead_base")
+    with st.container(horizontal=True, key="results_metrics"):
+        st.metric(
+            tr("app.results.target_leads"),
+            "—" if target is None else f"{int(target):,}",
+            help=tr(
+                "app.results.source_profile" if source == "profile" else "app.results.source_facts"
+            ),
+            width="content",
+        )
+        st.metric(
+            tr("app.results.lead_base"),
+            tr(f"app.lead_base.{lead_base}") if lead_base else "—",
+            width="content",
+        )
+        if profile is not None:
+            st.metric(
+                tr("app.leads.total_rows"), f"{int(_get(profile, 'rows', 0)):,}", width="content"
+            )
+    st.caption(
+        tr("app.results.source_profile" if source == "profile" else "app.results.source_facts")
+    )
+    for reason in _get(diagnosis, "lead_base_reasons", None) or []:
+        st.write(reason)
+    if profile is not None:
+        st.altair_chart(
+            charts.composition_chart(dict(_get(profile, "categories") or {}), lang()),
+            width="stretch",
+        )
+
+
+def _sales(facts) -> None:
+    ratings = _ratings(facts)
+    if not ratings:
+        return
+    st.subheader(tr("app.results.sales_title"))
+    st.altair_chart(charts.sales_profile_chart(ratings, lang()), width="stretch")
+
+
+def _placement(diagnosis, profile) -> None:
+    inside = _get(diagnosis, "inside_sales")
+    placement = _get(inside, "placement")
+    st.subheader(tr("app.results.placement_title"))
+    if placement:
+        st.markdown(f"**{tr(f'app.placements.{placement}')}**")
+    for reason in _get(inside, "reasons") or []:
+        st.markdown(f"- {reason}")
+    stages = _waterfall_stages(diagnosis, profile)
+    if stages:
+        st.altair_chart(charts.waterfall_chart(stages, placement, lang()), width="stretch")
+
+
+def _waterfall_stages(diagnosis, profile) -> dict:
+    """Stage counts of the uploaded list, or else the monthly KPI numbers of the
+    diagnosis for the waterfall stages it gives."""
+    stages = dict(_get(profile, "stages") or {})
+    if any(stages.get(s) for s in charts.WATERFALL_STAGES):
+        return stages
+    kpis = _get(diagnosis, "kpis") or {}
+    if hasattr(kpis, "model_dump"):
+        kpis = kpis.model_dump()
+    found = {}
+    for stage in charts.WATERFALL_STAGES:
+        for key in (stage, f"{stage}_per_month", f"monthly_{stage}"):
+            value = kpis.get(key) if isinstance(kpis, dict) else None
+            if isinstance(value, int | float):
+                found[stage] = value
+                break
+    return found
+
+
+def _initiatives(diagnosis) -> None:
+    st.subheader(tr("app.results.initiatives_title"))
+    items = sorted(_get(diagnosis, "initiatives") or [], key=lambda i: _get(i, "rank", 9))
+    for item in items:
+        iid = _get(item, "id")
+        line = tr(
+            "app.results.initiative_line",
+            rank=_get(item, "rank"),
+            name=tr(f"app.initiatives.{iid}"),
+            months=_get(item, "months_to_impact"),
+        )
+        with st.container(border=True, key=f"initiative_{iid}"):
+            st.markdown(f"**{line}**")
+            for reason in _get(item, "reasons") or []:
+                st.markdown(f"- {reason}")
+
+
+def _warnings(diagnosis) -> None:
+    st.subheader(tr("app.results.warnings_title"))
+    warnings = _get(diagnosis, "warnings") or []
+    if not warnings:
+        st.success(tr("app.results.no_warnings"))
+    for warning in warnings:
+        st.warning(_get(warning, "text") or _get(warning, "id"), icon="⚠️")
+
+
+def _capacity(diagnosis) -> None:
+    capacity = _get(diagnosis, "capacity")
+    rows = charts.capacity_data(capacity, lang()) if capacity else []
+    if not rows:
+        return
+    st.subheader(tr("app.results.capacity_title"))
+    st.altair_chart(charts.capacity_chart(capacity, lang()), width="stretch")
+
+
+def _roadmap(diagnosis) -> None:
+    roadmap = _get(diagnosis, "roadmap") or {}
+    if hasattr(roadmap, "model_dump"):
+        roadmap = roadmap.model_dump()
+    st.subheader(tr("app.results.roadmap_title"))
+    st.altair_chart(charts.roadmap_chart(roadmap, lang()), width="stretch")
+    cols = st.columns(4)
+    for col, row in zip(cols, charts.roadmap_data(roadmap, lang()), strict=True):
+        with col:
+            st.markdown(f"**{row['label']}**")
+            for goal in row["goals"]:
+                st.markdown(f"- {goal}")
+
+
+def _downloads(diagnosis, facts, profile) -> None:
+    st.subheader(tr("app.results.downloads_title"))
+    current = lang()
+    lists = current_lists()
+    ss = st.session_state
+    inputs = share.inputs_to_json(
+        ss["questionnaire_id"],
+        ss["answers"],
+        ss["sales"],
+        lists.model_dump() if lists is not None else {},
+        len(ss["overrides"]),
+    )
+    report_md = engine_module("report_md")
+
+    def html_report() -> str:
+        return report_html.to_html(diagnosis, facts, current, profile)
+
+    with st.container(horizontal=True):
+        st.download_button(
+            tr("app.results.report_html"),
+            html_report,
+            file_name="senryoku_report.html",
+            mime="text/html",
+            key="download_report_html",
+            on_click="ignore",
+        )
+        if report_md is not None:
+            st.download_button(
+                tr("app.results.report_md"),
+                lambda: report_md.to_markdown(diagnosis, facts, current),
+                file_name="senryoku_report.md",
+                mime="text/markdown",
+                key="download_report_md",
+                on_click="ignore",
+            )
+        st.download_button(
+            tr("app.results.inputs_json"),
+            inputs,
+            file_name="inputs.json",
+            mime="application/json",
+            key="download_inputs",
+            on_click="ignore",
+        )
+
+
+def _share_link() -> None:
+    ss = st.session_state
+    try:
+        token = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
+    except SenryokuError as exc:
+        show_error(exc)
+        return
+    try:
+        base = st.context.url
+    except Exception:  # no browser context (AppTest)
+        base = None
+    base = (base or "").split("?")[0]
+    st.subheader(tr("app.share.title"))
+    st.caption(tr("app.share.help"))
+    st.code(f"{base}?s={token}", language=None, wrap_lines=True)
+
+
+def _extras(facts, diagnosis, profile) -> None:
+    """Panels of the hosting helper, drawn when their modules exist."""
+    try:
+        from ui.peer import render_peer
+    except ImportError:
+        render_peer = None
+    if render_peer is not None:
+        try:
+            render_peer(facts, diagnosis, lang())
+        except Exception as exc:  # a side panel must not take the result down
+            show_error(exc)
+    try:
+        from ui.consent import render_consent
+    except ImportError:
+        render_consent = None
+    if render_consent is not None:
+        try:
+            render_consent(facts, diagnosis, profile, lang())
+        except Exception as exc:
+            show_error(exc)
+
+
+st.header(tr("app.results.title"))
+if current_questionnaire() is None or engine_module("diagnose") is None:
+    st.warning(tr("app.results.unavailable"))
+    st.stop()
+if not st.session_state["answers"]:
+    st.info(tr("app.results.need_questionnaire"))
+    st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
+    st.stop()
+
+try:
+    facts = current_facts()
+    profile = current_profile()
+    diagnosis = current_diagnosis(facts, profile, lang())
+except SenryokuError as exc:
+    st.warning(tr("app.questionnaire.incomplete", detail=exc.message(lang())))
+    st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
+    st.stop()
+
+sharpen = []
+if profile is None:
+    sharpen.append(tr("app.results.sharpen_leads"))
+if not _ratings(facts):
+    sharpen.append(tr("app.results.sharpen_sales"))
+if sharpen:
+    with st.container(border=True, key="sharpen"):
+        st.markdown(f"**{tr('app.results.sharpen_title')}**")
+        for line in sharpen:
+            st.markdown(f"- {line}")
+
+_lead_base(diagnosis, profile)
+_sales(facts)
+_placement(diagnosis, profile)
+_initiatives(diagnosis)
+_warnings(diagnosis)
+_capacity(diagnosis)
+_roadmap(diagnosis)
+assumed = _get(diagnosis, "assumed") or []
+if assumed:
+    st.caption(tr("app.results.assumed", fields=", ".join(map(str, assumed))))
+_downloads(diagnosis, facts, profile)
+_share_link()
+_extras(facts, diagnosis, profile)
