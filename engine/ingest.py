@@ -1,0 +1,800 @@
+"""Read a lead list (CRM, MA or business-card export) into a DuckDB table of text columns.
+
+Handles what real exports look like: UTF-8 with or without BOM and CP932 (Shift_JIS as
+Windows writes it), comma or tab separated, description rows above the header (Japanese
+Salesforce reports), report footers below the data, blank lines, quoted cells with line
+breaks, ragged rows, NUL bytes, and ``.xlsx`` (first sheet). The encoding and layout are
+detected, never asked.
+
+Reading is done by DuckDB on a connection that may open only the one file it needs
+(:func:`locked_connection`); a CP932 file is first transcoded to a private UTF-8 temp file
+in chunks, so memory stays bounded for a million rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import uuid
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from engine.errors import InputError, LimitError
+from engine.sql import quote_ident
+
+Progress = Callable[[float, str], None]
+
+# The engine's limits. Tests and operators may pass their own IngestLimits.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 500
+MAX_CELL_CHARS = 32 * 1024
+MAX_ROWS = 2_000_000
+MAX_ROW_BYTES = 32 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+READ_MEMORY_LIMIT = "1GB"
+READ_THREADS = 2
+
+SAMPLE_BYTES = 256 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024
+HEADER_SEARCH_ROWS = 50
+DELIMITERS = (",", "\t", ";", "|")
+
+STAGE_CHECKING = "ingest.progress.checking"
+STAGE_TRANSCODING = "ingest.progress.transcoding"
+STAGE_READING = "ingest.progress.reading"
+STAGE_LOADING = "ingest.progress.loading"
+STAGE_DONE = "ingest.progress.done"
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    """Limits checked while reading an upload (defaults are the module constants)."""
+
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_columns: int = MAX_COLUMNS
+    max_cell_chars: int = MAX_CELL_CHARS
+    max_rows: int = MAX_ROWS
+    max_row_bytes: int = MAX_ROW_BYTES
+    max_xlsx_uncompressed_bytes: int = MAX_XLSX_UNCOMPRESSED_BYTES
+    max_xlsx_ratio: int = MAX_XLSX_RATIO
+    memory_limit: str = READ_MEMORY_LIMIT
+    threads: int = READ_THREADS
+
+
+DEFAULT_LIMITS = IngestLimits()
+
+
+@dataclass
+class IngestResult:
+    """What was read: the table name in the caller's connection and how the file looked."""
+
+    table: str
+    encoding: str  # "utf-8" | "utf-8-sig" | "cp932" | "utf-16"
+    delimiter: str  # "," | "\t" | ";" | "|" | "" for xlsx
+    headers: list[str]
+    rows: int
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------
+# DuckDB lockdown
+
+
+def locked_connection(
+    memory_limit: str = "1GB",
+    threads: int = 2,
+    allowed_paths: Iterable[str | os.PathLike] | None = None,
+    allowed_directories: Iterable[str | os.PathLike] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that can touch no file except ``allowed_paths``
+    (and files under ``allowed_directories``), loads no extension, and whose settings can
+    no longer be changed (``SET`` is refused). Use it for anything holding an upload."""
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "allow_community_extensions": False,
+            "memory_limit": memory_limit,
+            "threads": threads,
+            # No spilling: personal data must not land in a shared temp directory.
+            "temp_directory": "",
+        },
+    )
+    try:
+        paths = [str(Path(p).resolve()) for p in allowed_paths or []]
+        dirs = [str(Path(d).resolve()) + os.sep for d in allowed_directories or []]
+        # Allow-lists must be set before external access is switched off.
+        if paths:
+            con.execute("SET allowed_paths = ?", [paths])
+        if dirs:
+            con.execute("SET allowed_directories = ?", [dirs])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+# --------------------------------------------------------------------------------------
+# Header and footer recognition
+
+_HEADER_WORDS = {
+    # e-mail
+    "email", "emailaddress", "mail", "mailaddress", "email1", "email2", "email(1)",
+    "メール", "メールアドレス", "eメール", "eメールアドレス", "電子メール", "メールアドレス1",
+    # company
+    "company", "companyname", "company/account", "account", "accountname", "organization",
+    "会社名", "会社名/取引先", "取引先", "取引先名", "企業名", "会社", "法人名", "所属",
+    "associatedcompany", "primaryassociatedcompanyid",
+    # person
+    "lastname", "firstname", "fullname", "name", "contactname", "姓", "名", "氏名", "名前",
+    "名前(姓)", "名前(名)", "姓カナ", "名カナ", "フリガナ", "ふりがな", "担当者名", "leadowner",
+    "contactowner", "リード所有者", "所有者", "名刺所有者",
+    # role
+    "title", "jobtitle", "役職", "部署", "部署名", "department", "役職名", "肩書",
+    # phone
+    "phone", "phonenumber", "mobile", "mobilephone", "mainphone", "tel", "電話", "電話番号",
+    "携帯", "携帯電話", "携帯番号", "tel1", "tel会社", "tel部門", "tel直通", "fax", "faxnumber",
+    # stage / source / dates
+    "status", "leadstatus", "状況", "リード状況", "リードのステータス", "lifecyclestage",
+    "leadsource", "リードソース", "リードのソース", "originalsource", "lastactivity",
+    "lastactivitydate", "最終活動日", "createdate", "作成日", "名刺交換日", "recordid",
+    "リードid", "名刺id", "退職者フラグ", "住所", "address", "郵便番号", "url", "url1",
+    "都道府県", "state", "country", "国", "業種", "industry", "評価", "rating",
+    "従業員数", "employees", "e-mail",
+}  # fmt: skip
+
+_FOOTER_RE = re.compile(
+    r"^\s*(?:"
+    r"(?:grand\s+totals?|totals?|総計|合計)\s*[(（].*[)）]"
+    r"|confidential\s+information.*"
+    r"|機密情報.*"
+    r"|copyright\s*(?:\(c\)|©).*"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+def _norm_header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"[\s_\-・.:：]+", "", text.replace("e-mail", "email"))
+
+
+_HEADER_KEYS = {_norm_header(w) for w in _HEADER_WORDS}
+
+
+def _header_score(cells: list[str]) -> int:
+    return sum(1 for c in cells if c and _norm_header(c) in _HEADER_KEYS)
+
+
+def is_footer_line(text: str) -> bool:
+    """True for report footer lines such as ``Grand Totals (5700 records)``."""
+    return bool(_FOOTER_RE.match(text or ""))
+
+
+def _unique_headers(raw: list[str]) -> tuple[list[str], list[str], int]:
+    """Header names as column names: stripped, blanks named by position, repeated names
+    (case-insensitively, as DuckDB compares them) made unique as ``Email (2)``."""
+    names: list[str] = []
+    seen: set[str] = {"_row"}
+    repeated: list[str] = []
+    blank = 0
+    for i, cell in enumerate(raw, start=1):
+        name = (cell or "").replace("\x00", "").replace("\ufeff", "").strip()
+        if not name:
+            blank += 1
+            name = f"column_{i}"
+        base, n = name, 1
+        while name.lower() in seen:
+            n += 1
+            name = f"{base} ({n})"
+        if n > 1:
+            repeated.append(name)
+        seen.add(name.lower())
+        names.append(name)
+    return names, repeated, blank
+
+
+# --------------------------------------------------------------------------------------
+# Byte-level checks
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_BINARY_MAGICS = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"\x7fELF",
+    b"MZ",
+    b"SQLite format 3",
+    b"PAR1",
+    b"\x28\xb5\x2f\xfd",
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26, 27))
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if any(head.startswith(m) for m in _BINARY_MAGICS):
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(head) // 20)
+
+
+def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[str, bool]:
+    """The file's encoding and whether it holds NUL bytes. UTF-8 is checked over the
+    whole file (fast, chunked); otherwise CP932 is assumed and verified while transcoding."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16", False
+        else:
+            encoding = "utf-8"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        has_nul = False
+        done = 0
+        while chunk := fh.read(CHUNK_BYTES):
+            has_nul = has_nul or b"\x00" in chunk
+            try:
+                decoder.decode(chunk, final=False)
+            except UnicodeDecodeError:
+                return "cp932", has_nul or _has_nul(fh)
+            done += len(chunk)
+            if progress and size:
+                progress(0.3 * done / size, STAGE_CHECKING)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp932", has_nul
+    return encoding, has_nul
+
+
+def _has_nul(fh) -> bool:
+    while chunk := fh.read(CHUNK_BYTES):
+        if b"\x00" in chunk:
+            return True
+    return False
+
+
+def _codec(encoding: str) -> str:
+    return "utf-16" if encoding == "utf-16" else encoding
+
+
+def _read_sample(path: Path, encoding: str) -> tuple[str, bool]:
+    """The decoded start of the file (NULs removed) and whether it is the whole file."""
+    with path.open("rb") as fh:
+        raw = fh.read(SAMPLE_BYTES)
+        at_end = not fh.read(1)
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    try:
+        text = decoder.decode(raw, final=at_end)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("ingest.undecodable", line=line) from None
+    return text.replace("\x00", ""), at_end
+
+
+# --------------------------------------------------------------------------------------
+# Layout detection on a decoded sample
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_RE.findall(text)
+
+
+def _parse_rows(lines: list[str], delimiter: str, limit: int) -> list[tuple[list[str], int]]:
+    """Rows parsed with ``delimiter`` and, for each, the number of physical lines consumed
+    up to and including it."""
+    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"', strict=False)
+    rows: list[tuple[list[str], int]] = []
+    try:
+        for row in reader:
+            rows.append((row, reader.line_num))
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _is_blank(row: list[str]) -> bool:
+    return all(not c.strip() for c in row)
+
+
+@dataclass
+class _Layout:
+    delimiter: str
+    header: list[str]
+    data_start_line: int  # physical lines before the first data row
+    data_start_chars: int  # characters before the first data row
+    description_rows: int
+    width: int  # columns to read
+    ragged: bool
+
+
+def _choose_delimiter(lines: list[str], complete: bool) -> str:
+    body = lines if complete or len(lines) < 2 else lines[:-1]
+    best, best_key = ",", (0.0, 0)
+    for d in DELIMITERS:
+        rows = [r for r, _ in _parse_rows(body, d, 400) if not _is_blank(r)]
+        if not rows:
+            continue
+        counts = Counter(len(r) for r in rows)
+        modal, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if modal < 2:
+            continue
+        key = (round(freq / len(rows), 2), modal)
+        if key > best_key:
+            best, best_key = d, key
+    return best
+
+
+def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=None) -> _Layout:
+    lines = _lines(text)
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    delimiter = delimiter or _choose_delimiter(lines, complete)
+    parsed = _parse_rows(lines, delimiter, 2000)
+    nonblank = [(r, n) for r, n in parsed if not _is_blank(r)]
+    if not nonblank:
+        raise InputError("ingest.empty_file")
+    counts = Counter(len(r) for r, _ in nonblank)
+    modal = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    if modal > limits.max_columns:
+        raise LimitError("ingest.too_many_columns", columns=modal, max=limits.max_columns)
+
+    candidates = nonblank[:HEADER_SEARCH_ROWS]
+    chosen = None
+    for idx, (row, _) in enumerate(candidates):
+        if len(row) < max(1, modal // 2) and len(row) != modal:
+            continue
+        need = 1 if len(row) <= 2 else 2
+        if _header_score(row) >= need:
+            chosen = idx
+            break
+    if chosen is None:
+        chosen = next(i for i, (r, _) in enumerate(nonblank) if len(r) == modal)
+    header, consumed = nonblank[chosen]
+    if len(header) > limits.max_columns:
+        raise LimitError("ingest.too_many_columns", columns=len(header), max=limits.max_columns)
+    data_rows = [r for r, n in parsed if n > consumed and not _is_blank(r)]
+    width = max(len(header), Counter(len(r) for r in data_rows).most_common(1)[0][0])
+    width = width if data_rows else len(header)
+    width = min(width, limits.max_columns)
+    ragged = any(len(r) != width for r in data_rows if not is_footer_line(r[0]))
+    return _Layout(
+        delimiter=delimiter,
+        header=header,
+        data_start_line=consumed,
+        data_start_chars=sum(len(x) for x in lines[:consumed]),
+        description_rows=chosen,
+        width=width,
+        ragged=ragged,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Transcoding
+
+
+def _write_utf8_body(
+    src: Path,
+    encoding: str,
+    skip_chars: int,
+    dest: Path,
+    size: int,
+    progress: Progress | None,
+) -> None:
+    """Decode ``src`` in chunks, drop the first ``skip_chars`` characters (description
+    rows and header) and NUL bytes, and write UTF-8 to ``dest``."""
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    done = 0
+    line = 1
+    with src.open("rb") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
+        while True:
+            chunk = fin.read(CHUNK_BYTES)
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                line += chunk[: max(exc.start, 0)].count(b"\n")
+                raise InputError("ingest.undecodable", line=line) from None
+            line += chunk.count(b"\n")
+            if skip_chars:
+                cut = min(skip_chars, len(text))
+                text, skip_chars = text[cut:], skip_chars - cut
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+            fout.write(text)
+            done += len(chunk)
+            if progress and size:
+                progress(0.3 + 0.3 * done / size, STAGE_TRANSCODING)
+            if final:
+                break
+
+
+# --------------------------------------------------------------------------------------
+# XLSX
+
+
+def _check_xlsx_container(path: Path, limits: IngestLimits) -> None:
+    """Refuse zip bombs and XML with DTDs/entities before any XML parser sees the file."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError("ingest.xlsx_corrupt") from None
+    with zf:
+        try:
+            infos = zf.infolist()
+        except Exception:
+            raise InputError("ingest.xlsx_corrupt") from None
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise InputError("ingest.not_a_table")
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_xlsx_uncompressed_bytes:
+            raise LimitError("ingest.zip_bomb")
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 1024 * 1024 and ratio > limits.max_xlsx_ratio:
+                raise LimitError("ingest.zip_bomb")
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with zf.open(info) as member:
+                    prolog = member.read(64 * 1024)
+            except Exception:
+                raise InputError("ingest.xlsx_corrupt") from None
+            if re.search(rb"<!\s*(DOCTYPE|ENTITY)", prolog, re.IGNORECASE):
+                raise InputError("ingest.xml_entities")
+            if re.search(rb"<\x00!\x00(D|E)\x00", prolog):  # UTF-16 XML
+                raise InputError("ingest.xml_entities")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_to_csv(
+    path: Path, dest: Path, limits: IngestLimits, progress: Progress | None
+) -> list[tuple[str, dict]]:
+    """Write the first sheet of an .xlsx as UTF-8 CSV; returns notes."""
+    _check_xlsx_container(path, limits)
+    import defusedxml
+    import openpyxl
+
+    notes: list[tuple[str, dict]] = []
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except defusedxml.DefusedXmlException:
+        raise InputError("ingest.xml_entities") from None
+    except (MemoryError, RecursionError):
+        raise LimitError("ingest.out_of_memory") from None
+    except Exception:
+        # openpyxl raises many types (KeyError, ValueError, TypeError ...) on broken files.
+        raise InputError("ingest.xlsx_corrupt") from None
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise InputError("ingest.empty_file")
+        ws = sheets[0]
+        if len(wb.sheetnames) > 1:
+            notes.append(
+                ("ingest.note.first_sheet_only", {"sheet": ws.title, "count": len(wb.sheetnames)})
+            )
+        expected = getattr(ws, "max_row", None) or 0
+        written = 0
+        with dest.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            try:
+                for values in ws.iter_rows(values_only=True):
+                    cells = [_cell_text(v) for v in values]
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    if len(cells) > limits.max_columns:
+                        raise LimitError(
+                            "ingest.too_many_columns", columns=len(cells), max=limits.max_columns
+                        )
+                    writer.writerow(cells)
+                    written += 1
+                    if written > limits.max_rows + HEADER_SEARCH_ROWS:
+                        raise LimitError("ingest.too_many_rows", max=limits.max_rows)
+                    if progress and written % 20000 == 0 and expected:
+                        progress(0.6 * min(written / expected, 1.0), STAGE_TRANSCODING)
+            except (InputError, LimitError):
+                raise
+            except defusedxml.DefusedXmlException:
+                raise InputError("ingest.xml_entities") from None
+            except (MemoryError, RecursionError):
+                raise LimitError("ingest.out_of_memory") from None
+            except Exception:
+                raise InputError("ingest.xlsx_corrupt") from None
+    finally:
+        with contextlib.suppress(Exception):
+            wb.close()
+    return notes
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+def _kind(path: Path, head: bytes) -> str:
+    if head.startswith(_ZIP_MAGICS):
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    if path.suffix.lower() in (".xlsx", ".xlsm") and head:
+        return "xlsx"
+    return "text"
+
+
+def read_leads(
+    path: str | os.PathLike,
+    con: duckdb.DuckDBPyConnection,
+    table: str = "raw_leads",
+    progress: Progress | None = None,
+    *,
+    limits: IngestLimits | None = None,
+) -> IngestResult:
+    """Read a lead list (CSV/TSV in UTF-8, UTF-8 BOM or CP932, or the first sheet of an
+    .xlsx) into ``table`` of ``con``: ``_row`` BIGINT (1-based, file order) and one VARCHAR
+    column per header. Raises InputError (unusable file) or LimitError (over a limit)
+    with a message the user can act on. ``progress(fraction, stage_code)`` is optional."""
+    limits = limits or DEFAULT_LIMITS
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        is_file = path.is_file()
+    except OSError:
+        raise InputError("ingest.file_not_found", path=path.name) from None
+    if not is_file:
+        raise InputError("ingest.file_not_found", path=path.name)
+    if size > limits.max_file_bytes:
+        raise LimitError(
+            "ingest.too_large",
+            size_mb=round(size / 1024 / 1024, 1),
+            max_mb=round(limits.max_file_bytes / 1024 / 1024),
+        )
+    if size == 0:
+        raise InputError("ingest.empty_file")
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024)
+    if progress:
+        progress(0.0, STAGE_CHECKING)
+
+    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-"))
+    try:
+        kind = _kind(path, head)
+        if kind == "ole":
+            raise InputError("ingest.old_excel")
+        if kind == "xlsx":
+            body = workdir / "sheet.csv"
+            notes = _xlsx_to_csv(path, body, limits, progress)
+            result = _read_text(body, con, table, progress, limits, workdir, forced="utf-8")
+            result.notes = notes + result.notes
+            result.encoding, result.delimiter = "utf-8", ""
+        else:
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                pass
+            elif _looks_binary(head):
+                raise InputError("ingest.not_a_table")
+            result = _read_text(path, con, table, progress, limits, workdir)
+        if progress:
+            progress(1.0, STAGE_DONE)
+        return result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _read_text(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    progress: Progress | None,
+    limits: IngestLimits,
+    workdir: Path,
+    forced: str | None = None,
+) -> IngestResult:
+    size = path.stat().st_size
+    notes: list[tuple[str, dict]] = []
+    if forced:
+        encoding, has_nul = forced, False
+    else:
+        encoding, has_nul = _detect_encoding(path, size, progress)
+    text, complete = _read_sample(path, encoding)
+    # The codecs drop a BOM, so offsets in ``text`` match what _write_utf8_body decodes.
+    if not text.strip():
+        raise InputError("ingest.empty_file")
+    layout = _detect_layout(text, complete, limits)
+    headers, repeated, blank = _unique_headers(layout.header)
+    headers += [f"column_{i}" for i in range(len(headers) + 1, layout.width + 1)]
+    headers, repeated2, _ = _unique_headers(headers)
+
+    direct = (
+        encoding in ("utf-8", "utf-8-sig")
+        and not has_nul
+        and layout.description_rows == 0
+        and layout.data_start_line == 1
+    )
+    if direct:
+        source, skip = path, 1
+    else:
+        source, skip = workdir / "body.csv", 0
+        _write_utf8_body(path, encoding, layout.data_start_chars, source, size, progress)
+    if has_nul:
+        notes.append(("ingest.note.nul_removed", {}))
+    if layout.description_rows:
+        notes.append(("ingest.note.description_rows", {"count": layout.description_rows}))
+    if repeated or repeated2:
+        notes.append(("ingest.note.repeated_headers", {"names": ", ".join(repeated)}))
+    if blank:
+        notes.append(("ingest.note.blank_headers", {"count": blank}))
+    if layout.ragged:
+        notes.append(("ingest.note.ragged_rows", {}))
+    if progress:
+        progress(0.6, STAGE_READING)
+
+    rows, more_notes = _load(source, skip, layout, headers, con, table, limits, progress)
+    notes += more_notes
+    if rows == 0:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+        raise InputError("ingest.header_only")
+    return IngestResult(
+        table=table,
+        encoding=encoding,
+        delimiter=layout.delimiter,
+        headers=headers,
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _load(
+    source: Path,
+    skip: int,
+    layout: _Layout,
+    headers: list[str],
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    limits: IngestLimits,
+    progress: Progress | None,
+) -> tuple[int, list[tuple[str, dict]]]:
+    """Parse ``source`` with DuckDB on a locked private connection, drop blank and footer
+    rows, number the rows, cut over-long cells, and stream the table into ``con``."""
+    notes: list[tuple[str, dict]] = []
+    cols = [f"c{i}" for i in range(len(headers))]
+    col_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+    src = locked_connection(limits.memory_limit, limits.threads, allowed_paths=[source])
+    try:
+        try:
+            src.execute(
+                "CREATE TABLE raw AS SELECT * FROM read_csv(?, auto_detect = false,"  # noqa: S608
+                " header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
+                " strict_mode = false, null_padding = true, parallel = false,"
+                f" max_line_size = ?, columns = {col_types})",
+                [str(source.resolve()), skip, layout.delimiter, limits.max_row_bytes],
+            )
+        except duckdb.OutOfMemoryException:
+            raise LimitError("ingest.out_of_memory") from None
+        except duckdb.Error as exc:
+            if "maximum line size" in str(exc).lower():
+                raise LimitError("ingest.row_too_long") from None
+            raise InputError("ingest.unreadable") from None
+        if progress:
+            progress(0.8, STAGE_READING)
+
+        blank = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in cols)
+        others_null = " AND ".join(f"{c} IS NULL" for c in cols[1:]) or "TRUE"
+        tail = src.execute(
+            f"SELECT rowid, c0, ({blank}) AS blank, ({others_null}) AS alone"  # noqa: S608
+            " FROM raw ORDER BY rowid DESC LIMIT 50"
+        ).fetchall()
+        footer_ids: list[int] = []
+        for rowid, first, is_blank, alone in tail:
+            if is_blank:
+                continue
+            if alone and is_footer_line(first):
+                footer_ids.append(rowid)
+                continue
+            break
+        if footer_ids:
+            notes.append(("ingest.note.footer_rows", {"count": len(footer_ids)}))
+
+        keep = f"NOT ({blank})"
+        if footer_ids:
+            keep += f" AND rowid < {min(footer_ids)}"
+        n = limits.max_cell_chars
+        long_counts = src.execute(
+            "SELECT "  # noqa: S608
+            + ", ".join(f"count(*) FILTER (WHERE length({c}) > {n})" for c in cols)
+            + ", count(*) FROM raw WHERE "
+            + keep
+        ).fetchall()[0]
+        rows = int(long_counts[-1])
+        if rows > limits.max_rows:
+            raise LimitError("ingest.too_many_rows", max=limits.max_rows)
+        truncated = [headers[i] for i, k in enumerate(long_counts[:-1]) if k]
+        if truncated:
+            notes.append(
+                (
+                    "ingest.note.cells_truncated",
+                    {
+                        "count": int(sum(long_counts[:-1])),
+                        "max_chars": n,
+                        "columns": ", ".join(truncated),
+                    },
+                )
+            )
+        select = ", ".join(
+            (f"left({c}, {n})" if headers[i] in truncated else c) + f" AS {quote_ident(headers[i])}"
+            for i, c in enumerate(cols)
+        )
+        reader = src.sql(
+            f'SELECT row_number() OVER (ORDER BY rowid) AS "_row", {select}'  # noqa: S608
+            f" FROM raw WHERE {keep} ORDER BY rowid"
+        ).to_arrow_reader(100_000)
+        if progress:
+            progress(0.9, STAGE_LOADING)
+        view = f"_ingest_{uuid.uuid4().hex}"
+        con.register(view, reader)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {quote_ident(table)} AS SELECT * FROM {view}"  # noqa: S608
+            )
+        except duckdb.OutOfMemoryException:
+            raise LimitError("ingest.out_of_memory") from None
+        finally:
+            con.unregister(view)
+    finally:
+        src.close()
+    return rows, notes
+
+
+csv.field_size_limit(2**31 - 1)
