@@ -220,7 +220,7 @@ def load_sample(progress=None) -> None:
 def forget_widgets() -> None:
     """Drop the widget keys so every widget re-seeds from the canonical state."""
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and (key.startswith("q_") or key.startswith("sales_w_")):
+        if isinstance(key, str) and key.startswith(("q_", "rating_", "sales_")):
             del st.session_state[key]
 
 

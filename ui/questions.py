@@ -1,0 +1,131 @@
+"""Draw one questionnaire question as a widget; its answer is copied into
+``st.session_state["answers"]`` on change (the widget key is ``q_<id>``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import lang, tr
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def localized(value: Any, language: str) -> str:
+    """A text given as ``{ja, en}`` (mapping or model), a callable or a plain string."""
+    if value is None:
+        return ""
+    if callable(value):
+        return str(value(language))
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get("ja") or next(iter(value.values()), ""))
+    if hasattr(value, language):
+        return str(getattr(value, language) or getattr(value, "ja", ""))
+    return str(value)
+
+
+def question_text(question: Any, field: str = "text") -> str:
+    """The question's text (or ``help``) in the session's language."""
+    return localized(_get(question, field), lang())
+
+
+def option_values(question: Any) -> list[Any]:
+    """The values a choice question offers, in order."""
+    return [_get(o, "value", o) for o in _get(question, "options") or []]
+
+
+def option_label(question: Any, value: Any) -> str:
+    """The label of one option in the session's language."""
+    if value is None:
+        return tr("app.questionnaire.not_answered")
+    for option in _get(question, "options") or []:
+        if _get(option, "value", option) == value:
+            label = _get(option, "text") or _get(option, "label")
+            return localized(label, lang()) if label is not None else str(value)
+    return str(value)
+
+
+def _copy_answer(qid: str) -> None:
+    answers = dict(st.session_state["answers"])
+    value = st.session_state.get(f"q_{qid}")
+    if value is None or value == "" or value == []:
+        answers.pop(qid, None)
+    else:
+        answers[qid] = value
+    st.session_state["answers"] = answers
+
+
+def render_question(question: Any) -> None:
+    """One widget for one question, seeded from the canonical answers."""
+    qid = str(_get(question, "id"))
+    key = f"q_{qid}"
+    kind = str(_get(question, "type", "choice"))
+    answers = st.session_state["answers"]
+    label = question_text(question) or qid
+    help_text = question_text(question, "help") or None
+    common = {"key": key, "on_change": _copy_answer, "args": (qid,), "help": help_text}
+
+    if kind in ("choice", "single", "select", "radio"):
+        values = option_values(question)
+        if key not in st.session_state:
+            st.session_state[key] = answers.get(qid) if answers.get(qid) in values else None
+        st.radio(
+            label,
+            values,
+            format_func=lambda v: option_label(question, v),
+            index=None,
+            horizontal=len(values) <= 4,
+            **common,
+        )
+    elif kind in ("multi", "multiple", "multiselect"):
+        values = option_values(question)
+        if key not in st.session_state:
+            st.session_state[key] = [v for v in answers.get(qid) or [] if v in values]
+        st.multiselect(label, values, format_func=lambda v: option_label(question, v), **common)
+    elif kind in ("bool", "boolean", "yes_no"):
+        if key not in st.session_state:
+            st.session_state[key] = answers.get(qid)
+        st.radio(
+            label,
+            [True, False],
+            format_func=lambda v: tr(
+                "app.questionnaire.answer_yes" if v else "app.questionnaire.answer_no"
+            ),
+            index=None,
+            horizontal=True,
+            **common,
+        )
+    elif kind in ("number", "integer", "int", "float"):
+        whole = kind in ("integer", "int") or _get(question, "integer", False)
+        lo = _get(question, "min")
+        hi = _get(question, "max")
+        step = _get(question, "step")
+        cast = int if whole else float
+        if key not in st.session_state:
+            value = answers.get(qid)
+            st.session_state[key] = None if value is None else cast(value)
+        st.number_input(
+            label,
+            min_value=None if lo is None else cast(lo),
+            max_value=None if hi is None else cast(hi),
+            step=cast(step) if step else (1 if whole else None),
+            placeholder=tr("app.questionnaire.not_answered"),
+            **common,
+        )
+    elif kind in ("rating", "scale", "slider"):
+        lo = int(_get(question, "min", 1) or 1)
+        hi = int(_get(question, "max", 5) or 5)
+        if key not in st.session_state:
+            st.session_state[key] = int(answers.get(qid, (lo + hi) // 2))
+        st.slider(label, min_value=lo, max_value=hi, step=1, **common)
+    else:
+        if key not in st.session_state:
+            st.session_state[key] = str(answers.get(qid, ""))
+        st.text_input(label, max_chars=200, **common)
