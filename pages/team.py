@@ -184,6 +184,7 @@ def member_view(store, invite_token: str) -> None:
             tr("team.member.role"),
             team.ROLES,
             index=None,
+            placeholder=tr("team.member.role_placeholder"),
             # Labels fixed at render time: the function may run outside this session.
             format_func={r: tr(f"team.role.{r}") for r in team.ROLES}.__getitem__,
             key="team_role",
