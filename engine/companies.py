@@ -1,0 +1,109 @@
+"""Company matching key and the text normalisation the profiler's SQL relies on.
+
+The key is NFKC, lower-case, legal forms removed wherever they stand (株式会社, ㈱,
+(株), Co., Ltd. in all spellings, K.K. ...), spaces and punctuation removed. It is only
+a matching key: the displayed company name is never changed.
+
+DuckDB has ``nfc_normalize`` but no NFKC, and a character table in ``translate()`` is
+very slow, so NFKC is a vectorised Arrow UDF (utf8proc inside pyarrow) that the SQL calls
+only for values that are not plain ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NFKC_UDF = "senryoku_nfkc_udf"
+
+
+def _nfkc_arrow(values: pa.Array) -> pa.Array:
+    return pc.utf8_normalize(values, "NFKC")
+
+
+@cache
+def legal_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(japanese substrings, english words) from ``engine/data/legal_forms.yaml``,
+    NFKC and lower-cased, longest first so 医療法人社団 goes before 医療法人."""
+    with (DATA_DIR / "legal_forms.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    ja = {unicodedata.normalize("NFKC", s).lower() for s in data["japanese"]}
+    en = {unicodedata.normalize("NFKC", s).lower() for s in data["english"]}
+    by_length = lambda s: (-len(s), s)  # noqa: E731
+    return tuple(sorted(ja, key=by_length)), tuple(sorted(en, key=by_length))
+
+
+@cache
+def _patterns() -> tuple[str, str]:
+    ja, en = legal_forms()
+    ja_re = "|".join(re.escape(s) for s in ja)
+    en_re = r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in s.split()) for s in en) + r")\b"
+    return ja_re, en_re
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Register the NFKC function and the ``senryoku_nfkc`` / ``company_key`` macros on a
+    connection (idempotent). Call :func:`uninstall` before closing the connection."""
+    try:
+        con.create_function(
+            NFKC_UDF, _nfkc_arrow, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
+        )
+    except duckdb.Error as exc:
+        if "already exists" not in str(exc):
+            raise
+    ja_re, en_re = _patterns()
+    # Macros cannot take bound parameters; the patterns come from our own data file,
+    # not from user input, and are passed as SQL string literals.
+    lit = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO senryoku_nfkc(x) AS "
+        f"CASE WHEN strlen(x) = length(x) THEN x ELSE {NFKC_UDF}(x) END"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO company_key(x) AS nullif(regexp_replace("
+        "regexp_replace(regexp_replace(regexp_replace(lower(senryoku_nfkc(x)), "
+        f"{lit(ja_re)}, ' ', 'g'), '[.,]', ' ', 'g'), {lit(en_re)}, ' ', 'g'), "
+        r"'[\s\p{P}\p{S}]+', '', 'g'), '')"
+    )
+
+
+def uninstall(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the Python function from the connection so nothing dangles at exit."""
+    try:
+        con.remove_function(NFKC_UDF)
+    except (duckdb.Error, ValueError):
+        pass
+
+
+def company_keys(names: list[str | None]) -> list[str | None]:
+    """Matching keys of several company names (same SQL as the profiler uses)."""
+    con = duckdb.connect()
+    try:
+        install(con)
+        rows = con.execute(
+            "SELECT company_key(n) FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS t(n, i) ORDER BY i",
+            [list(names)],
+        ).fetchall()
+        return [r[0] for r in rows]
+    finally:
+        uninstall(con)
+        con.close()
+
+
+def company_key(name: str | None) -> str | None:
+    """Matching key of one company name: ``company_key("㈱ＡＢＣ商事") == "abc商事"``;
+    ``None`` when nothing is left (empty name or only a legal form)."""
+    return company_keys([name])[0]
+
+
+def nfkc(text: str) -> str:
+    """NFKC in Python, for small values (list entries, keywords, header names)."""
+    return unicodedata.normalize("NFKC", text)

@@ -1,0 +1,206 @@
+"""LeadSet: one uploaded lead list, in a session-private in-memory DuckDB.
+
+Personal data lives only here: the raw rows, the features and the classification are
+tables of this LeadSet's own connection, dropped with :meth:`LeadSet.close`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from engine import companies
+from engine import profile as prof
+from engine.errors import InputError
+from engine.lists import Lists
+from engine.mapping import (
+    FIELDS,
+    Mapping,
+    MappingFile,
+    apply_overrides,
+    auto_map,
+    check_identifiable,
+    load_mapping,
+)
+from engine.profile import CATEGORIES, LeadProfile, describe_reason
+from engine.sql import quote_ident
+
+RAW_TABLE = "raw_leads"
+
+
+class LeadSet:
+    """A lead list loaded into DuckDB, with its column mapping and classification."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        ingest: Any,
+        mapping: Mapping | MappingFile | str | Path | None = None,
+    ) -> None:
+        """Wrap an already ingested table (``ingest.table`` in ``con``); ``ingest`` is an
+        :class:`engine.ingest.IngestResult` (or anything with the same attributes)."""
+        self.con = con
+        self.ingest = ingest
+        self._lock = threading.Lock()
+        self._features_for: tuple | None = None
+        self._classified = False
+        self.extra_stages: dict[str, list[str]] = {}
+        companies.install(con)
+        prof.install_macros(con)
+        self.mapping: Mapping = auto_map(list(ingest.headers))
+        overrides: Mapping = {}
+        if isinstance(mapping, (str, Path)):
+            mapping = load_mapping(mapping)
+        if isinstance(mapping, MappingFile):
+            overrides = mapping.overrides()
+            self.extra_stages = {k: list(v) for k, v in mapping.stages.items()}
+        elif isinstance(mapping, dict):
+            overrides = dict(mapping)
+        self.mapping = apply_overrides(self.mapping, overrides, list(ingest.headers))
+        check_identifiable(self.mapping, list(ingest.headers))
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        mapping: Mapping | MappingFile | str | Path | None = None,
+        progress: Any = None,
+        isolated: bool = False,
+    ) -> LeadSet:
+        """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
+        it in a child process with memory and time limits (what the app uses)."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError("common.file_not_found", path=str(path))
+        con = duckdb.connect()
+        try:
+            if isolated:
+                from engine.worker import read_leads_isolated
+
+                result = read_leads_isolated(path, con, table=RAW_TABLE, progress=progress)
+            else:
+                from engine.ingest import read_leads
+
+                result = read_leads(path, con, table=RAW_TABLE, progress=progress)
+            return cls(con, result, mapping)
+        except BaseException:
+            companies.uninstall(con)
+            con.close()
+            raise
+
+    # -- mapping ---------------------------------------------------------------------
+
+    @property
+    def headers(self) -> list[str]:
+        """Header names of the file, in file order."""
+        return list(self.ingest.headers)
+
+    def set_mapping(self, overrides: Mapping) -> None:
+        """Change which header holds which field (``None`` unmaps a field)."""
+        mapping = apply_overrides(self.mapping, overrides, self.headers)
+        check_identifiable(mapping, self.headers)
+        self.mapping = mapping
+        self._classified = False
+
+    def set_extra_stages(self, stages: dict[str, list[str]]) -> None:
+        """Extra raw values per stage (``{"mql": ["ホット"]}``), winning over the defaults."""
+        self.extra_stages = {k: list(v) for k, v in stages.items()}
+        self._classified = False
+
+    # -- profile ---------------------------------------------------------------------
+
+    def _ensure_features(self) -> None:
+        key = tuple(sorted((f, self.mapping.get(f) or "") for f in FIELDS))
+        if self._features_for != key:
+            prof.build_features(self.con, self.ingest.table, self.mapping)
+            self._features_for = key
+            self._classified = False
+
+    def profile(
+        self,
+        lists: Lists | None = None,
+        overrides: dict[int, str] | None = None,
+        as_of: dt.date | None = None,
+    ) -> LeadProfile:
+        """Classify every row and return the profile. ``overrides`` (``{row: category}``,
+        set while reviewing) win over the computed category; ``as_of`` is the reference
+        date for lead age (default today, or the newest date when that is later)."""
+        for row, category in (overrides or {}).items():
+            if category not in CATEGORIES:
+                raise InputError("profile.unknown_category", category=str(category), row=str(row))
+        with self._lock:
+            self._ensure_features()
+            prof.classify(self.con, lists or Lists(), overrides, self.extra_stages)
+            self._classified = True
+            return prof.summarize(
+                self.con,
+                self.ingest.table,
+                self.mapping,
+                self.ingest.encoding,
+                notes=list(getattr(self.ingest, "notes", []) or []),
+                as_of=as_of,
+            )
+
+    def _ensure_classified(self) -> None:
+        if not self._classified:
+            self.profile()
+
+    def _original_columns(self) -> str:
+        return ", ".join(f"r.{quote_ident(h)}" for h in self.headers)
+
+    def rows(self, category: str, limit: int = 50, lang: str = "ja") -> pd.DataFrame:
+        """Rows of one category for the review table: ``_row``, ``category``, ``reason``
+        (why, in ``lang``), then the original columns. Uses the last profile's lists."""
+        if category not in CATEGORIES:
+            raise InputError("profile.unknown_category", category=str(category), row="-")
+        self._ensure_classified()
+        with self._lock:
+            df = self.con.execute(
+                f"""
+                SELECT c._row, c.category, c.reason AS _reason, c.reason_value AS _reason_value,
+                    {self._original_columns()}
+                FROM _classified c JOIN {quote_ident(self.ingest.table)} r USING (_row)
+                WHERE c.category = ?
+                ORDER BY c._row
+                LIMIT ?
+                """,  # noqa: S608 - identifiers via quote_ident, values bound
+                [category, int(limit)],
+            ).df()
+        reasons = [
+            describe_reason(code, value, lang)
+            for code, value in zip(df["_reason"], df["_reason_value"], strict=True)
+        ]
+        df = df.drop(columns=["_reason", "_reason_value"])
+        df.insert(2, "reason", reasons)
+        return df
+
+    def cleaned_targets(self) -> pd.DataFrame:
+        """The target rows with their original columns, in file order (the download)."""
+        self._ensure_classified()
+        with self._lock:
+            return self.con.execute(
+                f"""
+                SELECT {self._original_columns()}
+                FROM _classified c JOIN {quote_ident(self.ingest.table)} r USING (_row)
+                WHERE c.category = 'target'
+                ORDER BY c._row
+                """  # noqa: S608 - identifiers via quote_ident, values bound
+            ).df()
+
+    def close(self) -> None:
+        """Drop all tables and the connection (the personal data goes with it)."""
+        con, self.con = self.con, None
+        if con is not None:
+            companies.uninstall(con)
+            con.close()
+
+    def __enter__(self) -> LeadSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

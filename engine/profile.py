@@ -1,0 +1,556 @@
+"""Lead-list profile: every row gets one category, target rows a stage; all in DuckDB SQL.
+
+Named steps, each a table in the session's in-memory DuckDB:
+
+1. ``_features`` (depends only on the data and the column mapping): normalised e-mail
+   and its validity and domain, company key (computed once per distinct company), the
+   earlier row a row duplicates, phone presence, departure signals, raw stage, date.
+2. ``_classified`` (depends on the lists, the stage mapping and the user's overrides):
+   the category with its reason, in the order duplicate > invalid > internal >
+   competitor > partner > departed > out_of_profile > target, and the stage.
+3. :func:`summarize` reads counts, examples, lead age, completeness and top accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from engine.companies import company_keys
+from engine.i18n import t
+from engine.lists import KIND_CATEGORY, Lists
+from engine.mapping import STAGES, Mapping
+from engine.sql import quote_ident
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+CATEGORIES = (
+    "target",
+    "duplicate",
+    "invalid",
+    "internal",
+    "competitor",
+    "partner",
+    "departed",
+    "out_of_profile",
+)
+AGE_BUCKETS = ("<3m", "3-12m", "1-2y", ">2y", "unknown")
+COMPLETENESS_FIELDS = ("email", "company", "name", "phone", "title", "stage")
+EXAMPLES_PER_CATEGORY = 5
+TOP_ACCOUNTS = 10
+
+# syntactically valid e-mail after NFKC + lower-case; TLD of two or more characters
+EMAIL_RE = (
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?\.)+"
+    r"[a-z](?:[a-z0-9-]*[a-z0-9])"
+)
+# six digits anywhere (hyphens, spaces and brackets in between are fine)
+PHONE_RE = r"(?:[0-9０-９][^0-9０-９]*){6}"
+DEPARTED_RE = r"(?i)退職|退社|転職|異動|left the company|no longer with"
+RETIRED_FLAG_VALUES = ("1", "true", "yes", "y", "t", "はい", "○", "〇", "●", "✓", "✔", "退職")
+
+
+def _lit(text: str) -> str:
+    """A SQL string literal of one of *our own* constants (never user text)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _col(mapping: Mapping, field: str) -> str:
+    header = mapping.get(field)
+    return quote_ident(header) if header else "CAST(NULL AS VARCHAR)"
+
+
+def _filled(expr: str) -> str:
+    return f"nullif(trim({expr}), '')"
+
+
+@cache
+def stage_values() -> dict[str, str]:
+    """Normalised stage value -> stage, from ``engine/data/stages.yaml``."""
+    with (DATA_DIR / "stages.yaml").open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    out: dict[str, str] = {}
+    for stage, values in data.items():
+        if stage not in STAGES:
+            raise ValueError(f"stages.yaml: unknown stage {stage!r}")
+        for v in values:
+            out[normalize_stage_value(str(v))] = stage
+    return out
+
+
+def normalize_stage_value(value: str) -> str:
+    """NFKC, lower-case, spaces, ``_`` and ``-`` removed."""
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", value)).lower()
+
+
+def stage_of(value: str | None, extra: dict[str, list[str]] | None = None) -> str:
+    """The stage a raw lifecycle/status value means; extra values (from the mapping
+    file, ``{mql: [ホット]}``) win over the built-in table."""
+    if value is None or not value.strip():
+        return "unknown"
+    norm = normalize_stage_value(value)
+    for stage, values in (extra or {}).items():
+        if norm in {normalize_stage_value(v) for v in values}:
+            return stage
+    return stage_values().get(norm, "unknown")
+
+
+@cache
+def free_mail_domains() -> tuple[str, ...]:
+    """The free-mail / personal domains of ``engine/data/free_mail.yaml``."""
+    with (DATA_DIR / "free_mail.yaml").open(encoding="utf-8") as fh:
+        return tuple(str(d).strip().lower() for d in yaml.safe_load(fh)["domains"])
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Date parsing macro used by the feature step (the NFKC and company-key macros come
+    from :mod:`engine.companies`)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO lead_date(x) AS coalesce("
+        r"try_cast(regexp_replace(regexp_extract(x, '\d{4}[/.年-]\d{1,2}[/.月-]\d{1,2}'), "
+        r"'[/.年月]', '-', 'g') AS DATE), "
+        r"try_cast(regexp_replace(regexp_extract(x, '^\s*\d{1,2}/\d{1,2}/\d{4}'), "
+        r"'^\s*(\d{1,2})/(\d{1,2})/(\d{4})', '\3-\1-\2') AS DATE))"
+    )
+
+
+def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping) -> None:
+    """Step 1: the ``_features`` table (one row per lead row)."""
+    c = lambda f: _col(mapping, f)  # noqa: E731
+    flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
+    name_expr = (
+        f"coalesce({_filled(c('full_name'))}, "
+        f"nullif(concat_ws(' ', {_filled(c('last_name'))}, {_filled(c('first_name'))}), ''))"
+    )
+    departed_checks = "\n".join(
+        f"WHEN regexp_matches({c(f)}, {_lit(DEPARTED_RE)}) THEN 'departed_{f}'"
+        for f in ("title", "department", "status", "notes")
+    )
+    departed_words = "\n".join(
+        f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {_lit(DEPARTED_RE)})"
+        for f in ("title", "department", "status", "notes")
+    )
+    sql = f"""
+    CREATE OR REPLACE TEMP TABLE _features AS
+    WITH src AS (
+        SELECT _row,
+            lower(trim(senryoku_nfkc({_filled(c("email"))}))) AS email_norm,
+            {_filled(c("company"))} AS company,
+            {name_expr} AS name,
+            {_filled(c("title"))} AS title,
+            coalesce(regexp_matches({c("phone")}, {_lit(PHONE_RE)}), false)
+                OR coalesce(regexp_matches({c("mobile")}, {_lit(PHONE_RE)}), false) AS has_phone,
+            CASE
+                WHEN {_filled(c("bounce"))} IS NOT NULL THEN 'departed_bounce'
+                WHEN lower(trim(senryoku_nfkc({c("retired_flag")}))) IN ({flags})
+                    THEN 'departed_flag'
+                {departed_checks}
+            END AS departed,
+            CASE departed
+                WHEN 'departed_bounce' THEN trim({c("bounce")})
+                WHEN 'departed_flag' THEN trim({c("retired_flag")})
+                {departed_words}
+            END AS departed_value,
+            coalesce({_filled(c("lifecycle_stage"))}, {_filled(c("status"))}) AS stage_raw,
+            coalesce(lead_date({c("last_activity")}), lead_date({c("exchange_date")}))
+                AS activity_date
+        FROM {quote_ident(table)}
+    ),
+    companies AS (
+        SELECT company, company_key(company) AS company_key
+        FROM (SELECT DISTINCT company FROM src WHERE company IS NOT NULL)
+    ),
+    keyed AS (
+        SELECT src.* EXCLUDE (email_norm, name),
+            coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid,
+            email_norm,
+            companies.company_key,
+            nullif(lower(regexp_replace(senryoku_nfkc(name), '\\s+', '', 'g')), '') AS name_key
+        FROM src LEFT JOIN companies USING (company)
+    ),
+    first_email AS (
+        SELECT email_norm, min(_row) AS first_row FROM keyed WHERE email_valid GROUP BY ALL
+    ),
+    first_name AS (
+        SELECT name_key, company_key, min(_row) AS first_row
+        FROM keyed WHERE name_key IS NOT NULL GROUP BY ALL
+    )
+    SELECT k._row, k.email_valid,
+        CASE WHEN k.email_valid THEN split_part(k.email_norm, '@', 2) END AS domain,
+        k.company, k.company_key, k.title, k.has_phone, k.departed, k.departed_value,
+        k.stage_raw, k.activity_date,
+        CASE
+            WHEN k.email_valid AND fe.first_row < k._row THEN 'duplicate_email'
+            WHEN NOT k.email_valid AND fn.first_row < k._row THEN 'duplicate_name'
+        END AS duplicate,
+        CASE WHEN k.email_valid THEN fe.first_row ELSE fn.first_row END AS first_row
+    FROM keyed k
+    LEFT JOIN first_email fe ON k.email_valid AND fe.email_norm = k.email_norm
+    LEFT JOIN first_name fn ON NOT k.email_valid
+        AND fn.name_key = k.name_key AND fn.company_key IS NOT DISTINCT FROM k.company_key
+    """  # noqa: S608 - identifiers via quote_ident, values bound
+    con.execute(sql)
+
+
+def _load_lists(con: duckdb.DuckDBPyConnection, lists: Lists) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE _list_domains (kind VARCHAR, domain VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _list_companies (kind VARCHAR, name VARCHAR)")
+    for kind in KIND_CATEGORY:
+        party = getattr(lists, kind)
+        if party.domains:
+            con.execute(
+                "INSERT INTO _list_domains SELECT ?, unnest(?::VARCHAR[])", [kind, party.domains]
+            )
+        if party.companies:
+            con.execute(
+                "INSERT INTO _list_companies SELECT ?, unnest(?::VARCHAR[])",
+                [kind, party.companies],
+            )
+    if not lists.icp.allow_free_mail:
+        con.execute(
+            "INSERT INTO _list_domains SELECT 'free', unnest(?::VARCHAR[])",
+            [list(free_mail_domains())],
+        )
+
+
+def _load_stage_map(con: duckdb.DuckDBPyConnection, extra: dict[str, list[str]]) -> None:
+    raw = [r[0] for r in con.execute("SELECT DISTINCT stage_raw FROM _features").fetchall()]
+    raw = [v for v in raw if v is not None]
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_map (stage_raw VARCHAR, stage VARCHAR)")
+    if raw:
+        con.execute(
+            "INSERT INTO _stage_map SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [raw, [stage_of(v, extra) for v in raw]],
+        )
+
+
+def _load_overrides(con: duckdb.DuckDBPyConnection, overrides: dict[int, str]) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE _overrides (_row BIGINT, category VARCHAR)")
+    if overrides:
+        rows = [int(r) for r in overrides]
+        cats = [str(overrides[r]) for r in overrides]
+        con.execute(
+            "INSERT INTO _overrides SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[])",
+            [rows, cats],
+        )
+
+
+def _keyword_pattern(keywords: list[str]) -> str | None:
+    words = [unicodedata.normalize("NFKC", k).lower() for k in keywords if k.strip()]
+    if not words:
+        return None
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def classify(
+    con: duckdb.DuckDBPyConnection,
+    lists: Lists,
+    overrides: dict[int, str] | None = None,
+    extra_stages: dict[str, list[str]] | None = None,
+) -> None:
+    """Step 2: the ``_classified`` table from ``_features``, the lists, the stage
+    mapping and the user's overrides (which win over the computed category)."""
+    _load_lists(con, lists)
+    _load_stage_map(con, extra_stages or {})
+    _load_overrides(con, overrides or {})
+    pattern = _keyword_pattern(lists.icp.exclude_keywords)
+    kw_expr = (
+        "nullif(regexp_extract(lower(senryoku_nfkc(concat_ws(' ', f.title, f.company))), ?), '')"
+        if pattern
+        else "CAST(NULL AS VARCHAR)"
+    )
+    party_cases = []
+    for kind, category in KIND_CATEGORY.items():
+        party_cases.append(
+            (
+                f"WHEN {kind}_domain IS NOT NULL THEN '{category}'",
+                f"WHEN {kind}_domain IS NOT NULL THEN '{kind}_domain'",
+                f"WHEN {kind}_domain IS NOT NULL THEN {kind}_domain",
+            )
+        )
+        party_cases.append(
+            (
+                f"WHEN {kind}_company IS NOT NULL THEN '{category}'",
+                f"WHEN {kind}_company IS NOT NULL THEN '{kind}_company'",
+                f"WHEN {kind}_company IS NOT NULL THEN {kind}_company",
+            )
+        )
+    cat_cases = "\n".join(p[0] for p in party_cases)
+    reason_cases = "\n".join(p[1] for p in party_cases)
+    value_cases = "\n".join(p[2] for p in party_cases)
+    domain_cols = ", ".join(
+        f"min(l.domain) FILTER (WHERE l.kind = '{k}') AS {k}_domain"
+        for k in (*KIND_CATEGORY, "free")
+    )
+    company_cols = ", ".join(
+        f"min(name) FILTER (WHERE kind = '{k}') AS {k}_company" for k in KIND_CATEGORY
+    )
+    sql = f"""
+    CREATE OR REPLACE TEMP TABLE _classified AS
+    WITH domains AS (SELECT DISTINCT domain FROM _features WHERE domain IS NOT NULL),
+    domain_hits AS (
+        SELECT d.domain, {domain_cols}
+        FROM domains d JOIN _list_domains l
+            ON d.domain = l.domain OR ends_with(d.domain, '.' || l.domain)
+        GROUP BY d.domain
+    ),
+    list_keys AS (
+        SELECT kind, name, company_key(name) AS company_key FROM _list_companies
+    ),
+    company_hits AS (
+        SELECT company_key, {company_cols}
+        FROM list_keys WHERE company_key IS NOT NULL GROUP BY company_key
+    ),
+    flagged AS (
+        SELECT f.*, {kw_expr} AS keyword,
+            h.* EXCLUDE (domain), lc.* EXCLUDE (company_key)
+        FROM _features f
+        LEFT JOIN domain_hits h USING (domain)
+        LEFT JOIN company_hits lc USING (company_key)
+    ),
+    computed AS (
+        SELECT _row, company, company_key, activity_date, stage_raw,
+            CASE
+                WHEN duplicate IS NOT NULL THEN 'duplicate'
+                WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
+                {cat_cases}
+                WHEN departed IS NOT NULL THEN 'departed'
+                WHEN free_domain IS NOT NULL OR keyword IS NOT NULL THEN 'out_of_profile'
+                ELSE 'target'
+            END AS computed,
+            CASE
+                WHEN duplicate IS NOT NULL THEN duplicate
+                WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
+                {reason_cases}
+                WHEN departed IS NOT NULL THEN departed
+                WHEN free_domain IS NOT NULL THEN 'free_mail'
+                WHEN keyword IS NOT NULL THEN 'excluded_keyword'
+                ELSE 'target'
+            END AS reason,
+            CASE
+                WHEN duplicate IS NOT NULL THEN CAST(first_row AS VARCHAR)
+                WHEN NOT email_valid AND NOT has_phone THEN NULL
+                {value_cases}
+                WHEN departed IS NOT NULL THEN departed_value
+                WHEN free_domain IS NOT NULL THEN domain
+                WHEN keyword IS NOT NULL THEN keyword
+            END AS reason_value
+        FROM flagged
+    )
+    SELECT c._row, coalesce(o.category, c.computed) AS category, c.computed,
+        CASE WHEN o.category IS NOT NULL AND o.category <> c.computed
+            THEN 'override' ELSE c.reason END AS reason,
+        CASE WHEN o.category IS NOT NULL AND o.category <> c.computed
+            THEN c.computed ELSE c.reason_value END AS reason_value,
+        coalesce(s.stage, 'unknown') AS stage,
+        c.company, c.company_key, c.activity_date
+    FROM computed c
+    LEFT JOIN _overrides o USING (_row)
+    LEFT JOIN _stage_map s USING (stage_raw)
+    """  # noqa: S608 - identifiers via quote_ident, values bound
+    con.execute(sql, [pattern] if pattern else [])
+
+
+class LeadAge(BaseModel):
+    """How long ago the leads were last active (or their card was exchanged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: list[str] = []  # headers the dates come from
+    as_of: dt.date | None = None
+    buckets: dict[str, int] = {b: 0 for b in AGE_BUCKETS}
+    median_months: float | None = None
+
+
+class TopAccount(BaseModel):
+    """One company: its display name, all its leads, its target leads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    company: str
+    leads: int
+    targets: int
+
+
+class LeadProfile(BaseModel):
+    """What a lead list holds. ``summary()`` is the CLI JSON contract."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: int
+    encoding: str
+    columns: dict[str, str]
+    categories: dict[str, int]
+    stages: dict[str, int]
+    examples: dict[str, list[dict]] = {}
+    lead_age: LeadAge = LeadAge()
+    completeness: dict[str, float] = {}
+    top_accounts: list[TopAccount] = []
+    notes: list[tuple[str, dict]] = []
+
+    @property
+    def target_leads(self) -> int:
+        """The real marketing strength: rows classified ``target``."""
+        return self.categories.get("target", 0)
+
+    def summary(self) -> dict:
+        """The CLI JSON contract: rows, encoding, columns, categories, stages."""
+        return {
+            "rows": self.rows,
+            "encoding": self.encoding,
+            "columns": dict(self.columns),
+            "categories": {c: self.categories.get(c, 0) for c in CATEGORIES},
+            "stages": {s: self.stages.get(s, 0) for s in STAGES},
+        }
+
+    def examples_for(self, category: str, lang: str = "ja") -> list[dict]:
+        """Example rows of one category with the reason as readable text."""
+        out = []
+        for ex in self.examples.get(category, []):
+            row = {k: v for k, v in ex.items() if k != "reason_value"}
+            row["reason"] = describe_reason(ex.get("reason"), ex.get("reason_value"), lang)
+            out.append(row)
+        return out
+
+
+def describe_reason(code: str | None, value: str | None, lang: str = "ja") -> str:
+    """Why a row got its category, as a sentence in ``lang``."""
+    if not code:
+        return ""
+    if code == "override":
+        value = t(f"profile.category.{value}", lang)
+    return t(f"profile.reason.{code}", lang, value=value if value is not None else "")
+
+
+def _display_exprs(mapping: Mapping) -> dict[str, str]:
+    c = lambda f: _col(mapping, f)  # noqa: E731
+    return {
+        "name": f"coalesce({_filled(c('full_name'))}, "
+        f"nullif(concat_ws(' ', {_filled(c('last_name'))}, {_filled(c('first_name'))}), ''))",
+        "company": _filled(c("company")),
+        "email": _filled(c("email")),
+        "title": _filled(c("title")),
+    }
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    mapping: Mapping,
+    encoding: str,
+    notes: list[tuple[str, dict]] | None = None,
+    as_of: dt.date | None = None,
+) -> LeadProfile:
+    """Step 3: read the profile from ``_classified`` (and the raw table for examples
+    and completeness)."""
+    counts = dict(con.execute("SELECT category, count(*) FROM _classified GROUP BY ALL").fetchall())
+    categories = {c: int(counts.get(c, 0)) for c in CATEGORIES}
+    stage_counts = dict(
+        con.execute(
+            "SELECT stage, count(*) FROM _classified WHERE category = 'target' GROUP BY ALL"
+        ).fetchall()
+    )
+    stages = {s: int(stage_counts.get(s, 0)) for s in STAGES}
+    rows = sum(categories.values())
+    q = quote_ident(table)
+    disp = _display_exprs(mapping)
+
+    ex_sql = f"""
+        SELECT c.category, c._row, {", ".join(f"{e} AS {k}" for k, e in disp.items())},
+            c.reason, c.reason_value
+        FROM (SELECT * FROM _classified
+              QUALIFY row_number() OVER (PARTITION BY category ORDER BY _row) <= ?) c
+        JOIN {q} r USING (_row)
+        ORDER BY c.category, c._row
+    """  # noqa: S608 - identifiers via quote_ident, values bound
+    examples: dict[str, list[dict]] = {c: [] for c in CATEGORIES}
+    cur = con.execute(ex_sql, [EXAMPLES_PER_CATEGORY])
+    names = [d[0] for d in cur.description]
+    for rec in cur.fetchall():
+        row = dict(zip(names, rec, strict=True))
+        cat = row.pop("category")
+        row["row"] = row.pop("_row")
+        examples.setdefault(cat, []).append(row)
+
+    lead_age = _lead_age(con, mapping, as_of)
+
+    c = lambda f: _col(mapping, f)  # noqa: E731
+    present = {
+        "email": f"{_filled(c('email'))} IS NOT NULL",
+        "company": f"{_filled(c('company'))} IS NOT NULL",
+        "name": f"{disp['name']} IS NOT NULL",
+        "phone": f"coalesce({_filled(c('phone'))}, {_filled(c('mobile'))}) IS NOT NULL",
+        "title": f"{_filled(c('title'))} IS NOT NULL",
+        "stage": f"coalesce({_filled(c('lifecycle_stage'))}, {_filled(c('status'))}) IS NOT NULL",
+    }
+    share = con.execute(
+        f"SELECT {', '.join(f'count_if({e})' for e in present.values())} FROM {q}"  # noqa: S608 - identifiers via quote_ident, values bound
+    ).fetchone()
+    total = rows or 1
+    completeness = {
+        f: round(int(n) / total, 4) if rows else 0.0 for f, n in zip(present, share, strict=True)
+    }
+
+    top = con.execute(
+        f"""
+        WITH top AS (
+            SELECT company_key, count(*) AS leads, count_if(category = 'target') AS targets
+            FROM _classified WHERE company_key IS NOT NULL
+            GROUP BY company_key ORDER BY targets DESC, leads DESC, company_key LIMIT {TOP_ACCOUNTS}
+        )
+        SELECT mode(c.company) AS company, any_value(t.leads), any_value(t.targets)
+        FROM top t JOIN _classified c USING (company_key)
+        GROUP BY t.company_key
+        ORDER BY any_value(t.targets) DESC, any_value(t.leads) DESC, t.company_key
+        """  # noqa: S608 - identifiers via quote_ident, values bound
+    ).fetchall()
+    top_accounts = [TopAccount(company=r[0], leads=int(r[1]), targets=int(r[2])) for r in top]
+
+    return LeadProfile(
+        rows=rows,
+        encoding=encoding,
+        columns={f: h for f, h in mapping.items() if h},
+        categories=categories,
+        stages=stages,
+        examples=examples,
+        lead_age=lead_age,
+        completeness=completeness,
+        top_accounts=top_accounts,
+        notes=list(notes or []),
+    )
+
+
+def _lead_age(con: duckdb.DuckDBPyConnection, mapping: Mapping, as_of: dt.date | None) -> LeadAge:
+    source = [mapping[f] for f in ("last_activity", "exchange_date") if mapping.get(f)]
+    newest = con.execute("SELECT max(activity_date) FROM _classified").fetchone()[0]
+    ref = as_of or dt.date.today()
+    if newest is not None and newest > ref:
+        ref = newest
+    months = "datediff('day', activity_date, ?::DATE) / 30.4375"
+    r = con.execute(
+        f"""
+        SELECT count_if({months} < 3), count_if({months} >= 3 AND {months} < 12),
+            count_if({months} >= 12 AND {months} < 24), count_if({months} >= 24),
+            count_if(activity_date IS NULL), median({months})
+        FROM _classified
+        """,  # noqa: S608 - identifiers via quote_ident, values bound
+        [ref] * 7,
+    ).fetchone()
+    return LeadAge(
+        source=source,
+        as_of=ref if newest is not None else None,
+        buckets={b: int(n) for b, n in zip(AGE_BUCKETS, r[:5], strict=True)},
+        median_months=round(float(r[5]), 1) if r[5] is not None else None,
+    )
+
+
+def list_company_keys(lists: Lists) -> dict[str, list[str | None]]:
+    """Kind -> matching keys of its companies (for showing the user what will match)."""
+    return {k: company_keys(getattr(lists, k).companies) for k in KIND_CATEGORY}

@@ -1,0 +1,71 @@
+"""``python -m engine profile LEADS [--lists L.yaml] [--mapping M.yaml] [--format json|text]``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.errors import InputError
+from engine.i18n import t
+from engine.leadset import LeadSet
+from engine.lists import Lists, load_lists
+from engine.mapping import load_mapping
+from engine.profile import CATEGORIES, LeadProfile
+
+
+def run(args) -> str:
+    """Profile the lead list named in ``args`` and return the report for stdout."""
+    path = Path(args.leads)
+    if not path.is_file():
+        raise InputError("common.file_not_found", path=str(path))
+    lists = load_lists(Path(args.lists)) if getattr(args, "lists", None) else Lists()
+    mapping = load_mapping(Path(args.mapping)) if getattr(args, "mapping", None) else None
+    with LeadSet.open(path, mapping=mapping) as leads:
+        result = leads.profile(lists)
+    if getattr(args, "format", "text") == "json":
+        return json.dumps(result.summary(), ensure_ascii=False)
+    return format_text(result, getattr(args, "lang", None) or "ja")
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}" if whole else "0.0"
+
+
+def format_text(p: LeadProfile, lang: str = "ja") -> str:
+    """A readable report of the profile in ``lang``."""
+    r = lambda key, **kw: t(f"profile.report.{key}", lang, **kw)  # noqa: E731
+    lines = [r("title"), "", r("rows", rows=f"{p.rows:,}", encoding=p.encoding)]
+    target = p.categories.get("target", 0)
+    lines += [r("target", target=f"{target:,}", share=_pct(target, p.rows)), ""]
+    lines.append(r("categories"))
+    for c in CATEGORIES:
+        n = p.categories.get(c, 0)
+        lines.append(f"  {t(f'profile.category.{c}', lang)}: {n:,} ({_pct(n, p.rows)}%)")
+    lines += ["", r("stages")]
+    for s, n in p.stages.items():
+        lines.append(f"  {t(f'profile.stage.{s}', lang)}: {n:,}")
+    lines += ["", r("columns")]
+    for field, header in p.columns.items():
+        lines.append(
+            "  " + r("column_line", field=t(f"profile.field.{field}", lang), header=header)
+        )
+    lines.append("")
+    age = p.lead_age
+    if age.as_of is None:
+        lines.append(r("lead_age_none"))
+    else:
+        lines.append(r("lead_age", source=", ".join(age.source), as_of=age.as_of.isoformat()))
+        for bucket, n in age.buckets.items():
+            lines.append(f"  {r(f'age.{bucket}')}: {n:,}")
+        if age.median_months is not None:
+            lines.append("  " + r("median", months=age.median_months))
+    lines += ["", r("completeness")]
+    for field, share in p.completeness.items():
+        lines.append(f"  {t(f'profile.field.{field}', lang)}: {share * 100:.0f}%")
+    if p.top_accounts:
+        lines += ["", r("top_accounts")]
+        for a in p.top_accounts:
+            lines.append(
+                "  " + r("account_line", company=a.company, leads=a.leads, targets=a.targets)
+            )
+    return "\n".join(lines)
