@@ -389,7 +389,8 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
     width = max(len(header), Counter(len(r) for r in data_rows).most_common(1)[0][0])
     width = width if data_rows else len(header)
     width = min(width, limits.max_columns)
-    ragged = any(len(r) != width for r in data_rows if not is_footer_line(r[0]))
+    # Short rows are padded without loss; only rows cut to fit are worth telling.
+    ragged = any(len(r) > width for r in data_rows)
     return _Layout(
         delimiter=delimiter,
         header=header,
