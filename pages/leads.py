@@ -183,7 +183,7 @@ def _details(profile) -> None:
                     tr(
                         "app.leads.lead_age_median",
                         months=f"{float(median):.1f}",
-                        column=_get(lead_age, "source_column") or _get(lead_age, "source") or "",
+                        column=", ".join(_get(lead_age, "source") or []),
                     )
                 )
         else:
@@ -194,7 +194,10 @@ def _details(profile) -> None:
         completeness = dict(_get(profile, "completeness", {}) or {})
         if completeness:
             df = pd.DataFrame(
-                {"field": list(completeness), "share": [float(v) for v in completeness.values()]}
+                {
+                    "field": [tr(f"app.fields.{f}") for f in completeness],
+                    "share": [float(v) for v in completeness.values()],
+                }
             )
             st.dataframe(
                 df,
@@ -255,7 +258,7 @@ def _review(leadset, profile) -> None:
         key="review_category",
     )
     try:
-        frame = leadset.rows(category, limit=20)
+        frame = leadset.rows(category, limit=20, lang=lang())
     except SenryokuError as exc:
         show_error(exc)
         return

@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.i18n import tr
 from ui.state import engine_module, set_leadset
 
 MAPPING_FIELDS = (
@@ -37,24 +38,31 @@ _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 
 
 def progress_callback(bar):
-    """A progress callback for the engine that accepts a share (0..1), a percentage,
-    or (done, total), and moves ``bar`` (an ``st.progress``)."""
+    """A progress callback for the engine: ``(share 0..1, stage text code)`` as the
+    ingest reports it, or ``(done, total)``; moves ``bar`` (an ``st.progress``)."""
 
     def report(*args: Any, **_kwargs: Any) -> None:
+        text = None
         try:
-            if len(args) >= 2 and args[1]:
+            if len(args) >= 2 and isinstance(args[1], str):
+                share, text = float(args[0]), tr(args[1])
+            elif len(args) >= 2 and args[1]:
                 share = float(args[0]) / float(args[1])
             elif args:
                 share = float(args[0])
-                if share > 1:
-                    share /= 100
             else:
                 return
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ZeroDivisionError):
             return
-        bar.progress(min(max(share, 0.0), 1.0))
+        bar.progress(min(max(share, 0.0), 1.0), text=text)
 
     return report
+
+
+def isolation() -> bool:
+    """Read uploads in the limited worker process; in-process only while the worker
+    module is not part of the engine yet."""
+    return engine_module("worker") is not None
 
 
 def open_upload(name: str, data: bytes, progress=None):
@@ -67,7 +75,7 @@ def open_upload(name: str, data: bytes, progress=None):
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(path, 0o600)
-        leadset = leadset_mod.LeadSet.open(path, progress=progress, isolated=True)
+        leadset = leadset_mod.LeadSet.open(path, progress=progress, isolated=isolation())
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)

@@ -213,7 +213,8 @@ def load_sample(progress=None) -> None:
         ss["lists"] = lists_mod.load_lists(SAMPLE_LISTS)
     leadset_mod = engine_module("leadset")
     if leadset_mod is not None and SAMPLE_LEADS.exists():
-        set_leadset(leadset_mod.LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=True))
+        isolated = engine_module("worker") is not None
+        set_leadset(leadset_mod.LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=isolated))
     forget_widgets()
 
 
