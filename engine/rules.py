@@ -1,0 +1,415 @@
+"""Decision rules and cited benchmarks: ``engine/rules.yaml`` and ``engine/benchmarks.yaml``.
+
+Both are data an operator edits; both are validated on load so a typo fails at start-up
+with the file and field named, never in front of a prospect. The vocabulary the data may
+use (predicates, placeholders, ids) is defined here, next to the code that computes it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.errors import ConfigError
+from engine.facts import error_from_validation, fact_paths, read_yaml
+
+ENGINE_DIR = Path(__file__).resolve().parent
+RULES_PATH = ENGINE_DIR / "rules.yaml"
+BENCHMARKS_PATH = ENGINE_DIR / "benchmarks.yaml"
+
+LEAD_BASES = ("insufficient", "workable", "comfortable")
+PLACEMENTS = ("not_yet", "qualify_before_sales", "appointment_setting", "nurture_long_cycle")
+INITIATIVES = ("lead_gen", "content", "scoring")
+WARNINGS = (
+    "marketing_sales_gap",
+    "list_needs_cleaning",
+    "perception_gap_leads",
+    "capacity_exceeded",
+    "rating_disagreement",
+)
+HORIZONS = ("1m", "3m", "1y", "2y")
+
+# predicates known before the placement is decided
+BASE_PREDICATES = frozenset(
+    {
+        "lead_base_insufficient",
+        "lead_base_workable",
+        "lead_base_comfortable",
+        "closing_heavy",
+        "cycle_long",
+        "long_cycle",
+        "style_route",
+        "style_high_volume",
+        "style_long_cycle",
+        "style_other",
+        "ma_in_use",
+        "mql_definition_agreed",
+        "scoring_ready",
+        "has_inside_sales",
+        "has_profile",
+        "has_goal",
+        "has_inflow",
+        "has_capacity",
+        "has_lead_gen_target",
+        "list_needs_cleaning",
+        "perception_gap",
+        "capacity_exceeded",
+        "rating_disagreement",
+    }
+)
+# predicates known once placement and initiative order are decided
+LATE_PREDICATES = frozenset(
+    {"inside_sales_placed"}
+    | {f"placement_{p}" for p in PLACEMENTS}
+    | {f"{n}_{i}" for n in ("first", "second", "third") for i in INITIATIVES}
+)
+PREDICATES = BASE_PREDICATES | LATE_PREDICATES
+
+# placeholders every diagnosis can fill; the rest only when the company gave the numbers
+ALWAYS_PLACEHOLDERS = frozenset(
+    {
+        "target_leads",
+        "workable_min",
+        "comfortable_min",
+        "closing",
+        "appointment",
+        "relationship",
+        "opportunity",
+        "sales_cycle_months",
+        "long_cycle_months",
+        "inside_sales_headcount",
+        "months",
+        "rates_source",
+        "target_goal_1y",
+        "target_goal_2y",
+        "first_initiative",
+        "second_initiative",
+        "third_initiative",
+        "style",
+        "ae_per_sdr",
+        "ae_source",
+    }
+)
+PLACEHOLDERS = ALWAYS_PLACEHOLDERS | {
+    "gap_to_workable",
+    "gap_to_comfortable",
+    "leads_total",
+    "headcount",
+    "is_suggested",
+    "monthly_new_leads",
+    "new_deals_per_year",
+    "need_new_leads",
+    "need_mql",
+    "need_sal",
+    "need_sql",
+    "need_won",
+    "exp_mql",
+    "exp_sql",
+    "scoring_missing",
+    "rows",
+    "profiled_target_leads",
+    "non_target_pct",
+    "non_targets",
+    "stated_target_leads",
+    "gap_pct",
+    "win_rate_pct",
+    "needed_opportunities",
+    "opportunities_per_rep_month",
+    "capacity",
+    "spread_phases",
+    "lead_gen_per_month",
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Sentence(_Data):
+    """One sentence in both languages, optionally only when all predicates hold."""
+
+    when: list[str] = []
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def text(self, lang: str) -> str:
+        """The template in ``lang`` (English for ``en``, Japanese otherwise)."""
+        return self.en if lang == "en" else self.ja
+
+
+class Thresholds(_Data):
+    """The numbers the decisions turn on."""
+
+    lead_base_workable: int = Field(ge=1)
+    lead_base_comfortable: int = Field(ge=1)
+    closing_heavy_closing_min: float = Field(ge=1, le=5)
+    closing_heavy_others_max: float = Field(ge=1, le=5)
+    long_cycle_months: float = Field(gt=0)
+    list_non_target_share_max: float = Field(ge=0, le=1)
+    perception_gap_max: float = Field(ge=0)
+    rating_spread_min: float = Field(gt=0, le=4)
+
+
+class PlacementRule(_Data):
+    """Inside-sales placement: the first rule whose ``when`` holds decides."""
+
+    placement: Literal[
+        "not_yet", "qualify_before_sales", "appointment_setting", "nurture_long_cycle"
+    ]
+    when: list[str]
+    reasons: list[Sentence] = Field(min_length=1)
+
+
+class InsideSales(_Data):
+    rules: list[PlacementRule] = Field(min_length=1)
+    common_reasons: list[Sentence] = []
+
+
+class InitiativeOrder(_Data):
+    """A ranking of the three initiatives, used when ``when`` holds (first match wins)."""
+
+    when: list[str]
+    order: list[Literal["lead_gen", "content", "scoring"]]
+
+
+class Initiative(_Data):
+    months_to_impact: int = Field(ge=1, le=60)
+    reasons: list[Sentence] = Field(min_length=1)
+
+
+class WarningRule(Sentence):
+    id: Literal[
+        "marketing_sales_gap",
+        "list_needs_cleaning",
+        "perception_gap_leads",
+        "capacity_exceeded",
+        "rating_disagreement",
+    ]
+
+
+class Rules(_Data):
+    """The whole of ``engine/rules.yaml``."""
+
+    version: Literal[1]
+    thresholds: Thresholds
+    lead_base: dict[Literal["insufficient", "workable", "comfortable"], Sentence]
+    inside_sales: InsideSales
+    initiative_order: list[InitiativeOrder] = Field(min_length=1)
+    initiatives: dict[Literal["lead_gen", "content", "scoring"], Initiative]
+    warnings: list[WarningRule]
+    roadmap: dict[Literal["1m", "3m", "1y", "2y"], list[Sentence]]
+
+
+class Rate(_Data):
+    """A cited benchmark figure."""
+
+    value: float = Field(gt=0)
+    range: str
+    source: str = Field(min_length=1)
+    year: int | None
+    reliability: str = Field(min_length=1)
+    label: dict[Literal["ja", "en"], str]
+
+    def citation(self, lang: str = "ja") -> str:
+        """``source, year (reliability)`` as a report prints it."""
+        year = str(self.year) if self.year else ("年不明" if lang == "ja" else "undated")
+        return f"{self.source}, {year}"
+
+
+class FactDefault(_Data):
+    """How a fact left out is filled, and why."""
+
+    value: Any = None
+    rate: str | None = None
+    derive: Literal["target_share"] | None = None
+    reason: dict[Literal["ja", "en"], str]
+
+
+class Benchmarks(_Data):
+    """The whole of ``engine/benchmarks.yaml``."""
+
+    version: Literal[1]
+    rates: dict[str, Rate]
+    fact_defaults: dict[str, FactDefault]
+    no_default: list[str]
+
+    @field_validator("fact_defaults", "no_default")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        known = fact_paths()
+        for path in value:
+            if path not in known:
+                from pydantic_core import PydanticCustomError
+
+                raise PydanticCustomError("unknown_fact_path", "unknown_fact_path", {"ref": path})
+        return value
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+
+def load_rules(path: str | Path = RULES_PATH) -> Rules:
+    """Rules from a YAML file, validated (ConfigError naming file and field otherwise)."""
+    name = Path(path).name
+    data = read_yaml(path, ConfigError)
+    try:
+        rules = Rules.model_validate(data)
+    except ValidationError as exc:
+        raise error_from_validation(exc, name, ConfigError) from None
+    _check_rules(rules, name)
+    return rules
+
+
+def load_benchmarks(path: str | Path = BENCHMARKS_PATH) -> Benchmarks:
+    """Benchmarks and fact defaults from a YAML file, validated."""
+    name = Path(path).name
+    data = read_yaml(path, ConfigError)
+    try:
+        bench = Benchmarks.model_validate(data)
+    except ValidationError as exc:
+        raise error_from_validation(exc, name, ConfigError) from None
+    for path_, default in bench.fact_defaults.items():
+        where = f"{name}: fact_defaults.{path_}"
+        if default.rate is not None and default.rate not in bench.rates:
+            raise ConfigError("diagnosis.invalid.unknown_rate", field=where, ref=default.rate)
+        if default.value is None and default.rate is None and default.derive is None:
+            raise ConfigError("diagnosis.invalid.required", field=f"{where}.value")
+        for lang in ("ja", "en"):
+            if not (default.reason.get(lang) or "").strip():
+                raise ConfigError("diagnosis.invalid.missing_translation", field=f"{where}.{lang}")
+    for key in (
+        "lead_to_mql",
+        "mql_to_sal",
+        "sal_to_sql",
+        "win_rate",
+        "ae_per_sdr",
+        "target_share",
+    ):
+        if key not in bench.rates:
+            raise ConfigError("diagnosis.invalid.required", field=f"{name}: rates.{key}")
+    return bench
+
+
+@cache
+def rules() -> Rules:
+    """The product's rules (read once per process)."""
+    return load_rules()
+
+
+@cache
+def benchmarks() -> Benchmarks:
+    """The product's benchmarks (read once per process)."""
+    return load_benchmarks()
+
+
+def _check_rules(r: Rules, name: str) -> None:
+    t = r.thresholds
+    if t.lead_base_workable >= t.lead_base_comfortable:
+        raise ConfigError(
+            "diagnosis.invalid.thresholds_order", field=f"{name}: thresholds.lead_base_workable"
+        )
+    for key in LEAD_BASES:
+        if key not in r.lead_base:
+            raise ConfigError("diagnosis.invalid.required", field=f"{name}: lead_base.{key}")
+        _check_sentence(r.lead_base[key], f"{name}: lead_base.{key}", BASE_PREDICATES)
+    for i, rule in enumerate(r.inside_sales.rules):
+        where = f"{name}: inside_sales.rules.{i}"
+        _check_when(rule.when, where, BASE_PREDICATES)
+        _check_sentences(rule.reasons, f"{where}.reasons", PREDICATES)
+    if r.inside_sales.rules[-1].when:
+        raise ConfigError("diagnosis.invalid.no_fallback", field=f"{name}: inside_sales.rules")
+    _check_sentences(
+        r.inside_sales.common_reasons,
+        f"{name}: inside_sales.common_reasons",
+        PREDICATES,
+        fallback=False,
+    )
+    for i, entry in enumerate(r.initiative_order):
+        where = f"{name}: initiative_order.{i}"
+        _check_when(entry.when, where, BASE_PREDICATES)
+        if sorted(entry.order) != sorted(INITIATIVES):
+            raise ConfigError("diagnosis.invalid.not_permutation", field=f"{where}.order")
+        # the domain's rule, kept even under an operator's edit
+        if entry.order[0] == "scoring" and "scoring_ready" not in entry.when:
+            raise ConfigError("diagnosis.invalid.scoring_first", field=f"{where}.order")
+    if r.initiative_order[-1].when:
+        raise ConfigError("diagnosis.invalid.no_fallback", field=f"{name}: initiative_order")
+    for key in INITIATIVES:
+        if key not in r.initiatives:
+            raise ConfigError("diagnosis.invalid.required", field=f"{name}: initiatives.{key}")
+        _check_sentences(
+            r.initiatives[key].reasons, f"{name}: initiatives.{key}.reasons", PREDICATES
+        )
+    for i, warning in enumerate(r.warnings):
+        _check_sentence(warning, f"{name}: warnings.{i} ({warning.id})", PREDICATES)
+    for key in HORIZONS:
+        if key not in r.roadmap:
+            raise ConfigError("diagnosis.invalid.required", field=f"{name}: roadmap.{key}")
+        _check_sentences(r.roadmap[key], f"{name}: roadmap.{key}", PREDICATES)
+
+
+def _check_when(when: list[str], where: str, allowed: frozenset[str]) -> None:
+    for pred in when:
+        if pred.removeprefix("not_") not in allowed:
+            raise ConfigError(
+                "diagnosis.invalid.unknown_predicate", field=f"{where}.when", ref=pred
+            )
+
+
+def _check_sentences(
+    sentences: list[Sentence], where: str, allowed: frozenset[str], fallback: bool = True
+) -> None:
+    for i, sentence in enumerate(sentences):
+        _check_sentence(sentence, f"{where}.{i}", allowed)
+    # a list must always say something: one sentence without conditions or unknown numbers
+    if fallback and not any(
+        not s.when and set(_PLACEHOLDER.findall(s.ja)) <= ALWAYS_PLACEHOLDERS for s in sentences
+    ):
+        raise ConfigError("diagnosis.invalid.no_fallback", field=where)
+
+
+def _check_sentence(sentence: Sentence, where: str, allowed: frozenset[str]) -> None:
+    _check_when(sentence.when, where, allowed)
+    ja, en = set(_PLACEHOLDER.findall(sentence.ja)), set(_PLACEHOLDER.findall(sentence.en))
+    if ja != en:
+        raise ConfigError("diagnosis.invalid.placeholder_mismatch", field=where)
+    unknown = sorted(ja - PLACEHOLDERS)
+    if unknown:
+        raise ConfigError("diagnosis.invalid.unknown_placeholder", field=where, ref=unknown[0])
+
+
+def holds(when: list[str], predicates: dict[str, bool]) -> bool:
+    """Whether every predicate in ``when`` holds (``not_x`` negates ``x``)."""
+    for pred in when:
+        negated = pred.startswith("not_") and pred.removeprefix("not_") in PREDICATES
+        name = pred.removeprefix("not_") if negated else pred
+        if bool(predicates.get(name, False)) == negated:
+            return False
+    return True
+
+
+def fill(template: str, values: dict[str, str]) -> str | None:
+    """``template`` with its placeholders filled, or None when a number it quotes is unknown."""
+    names = _PLACEHOLDER.findall(template)
+    if any(values.get(n) is None for n in names):
+        return None
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+
+
+def sentences(
+    items: list[Sentence], predicates: dict[str, bool], values: dict, lang: str
+) -> list[str]:
+    """The sentences whose conditions hold and whose numbers are known, filled in."""
+    out = []
+    for item in items:
+        if holds(item.when, predicates):
+            text = fill(item.text(lang), values)
+            if text is not None:
+                out.append(text)
+    return out
