@@ -270,7 +270,7 @@ def export_xlsx(store: Store) -> bytes:
     """All submissions as XLSX, formula-looking cells neutralised."""
     from engine.export import xlsx_bytes
 
-    return xlsx_bytes(export_frame(store))
+    return xlsx_bytes(export_frame(store), sheet_name="submissions")
 
 
 def peer_comparison(
