@@ -77,6 +77,33 @@ def waterfall_data(
     ]
 
 
+def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -> dict:
+    """The waterfall the results page and the report draw the inside-sales placement on:
+    the monthly numbers the goal needs at each stage (from the diagnosis KPIs), else the
+    numbers expected from today's inflow, else the uploaded list's stage counts. Returns
+    ``{"rows": [...], "title": str}``; stages the source does not give are left out."""
+    placement = _get(_get(diagnosis, "inside_sales"), "placement")
+    kpis = _get(diagnosis, "kpis")
+    for field, title in (("required", "waterfall_required"), ("expected", "waterfall_expected")):
+        numbers = _get(kpis, field)
+        if numbers:
+            rows = [
+                r
+                for r in waterfall_data(numbers, placement, lang)
+                if r["key"] in numbers and numbers[r["key"]] is not None
+            ]
+            for r in rows:
+                r["value"] = round(float(numbers[r["key"]]), 1)
+            return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
+    stages = _get(profile, "stages") or {}
+    if any(stages.get(s) for s in WATERFALL_STAGES):
+        return {
+            "rows": waterfall_data(stages, placement, lang),
+            "title": t("app.charts.waterfall", lang),
+        }
+    return {"rows": [], "title": ""}
+
+
 def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
     """The four funnel phases with their 1–5 rating; the strongest flagged."""
     values = {p: int(ratings.get(p, 0) or 0) for p in RATING_PHASES}
@@ -94,8 +121,8 @@ def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
 
 def capacity_data(capacity: Any, lang: str = "ja") -> list[dict]:
     """Opportunities per month the team can handle vs what the goal needs."""
-    have = _get(capacity, "monthly_capacity")
-    need = _get(capacity, "monthly_needed")
+    have = _get(capacity, "capacity_per_month")
+    need = _get(capacity, "needed_opportunities_per_month")
     rows = []
     if have is not None:
         rows.append(
@@ -165,7 +192,7 @@ def _bars(
         color=alt.condition(alt.datum.highlight, alt.value(color), alt.value(MUTED)),
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title=x_title)],
     )
-    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.0f"))
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.4~f"))
     return (bars + text).properties(height=max(120, 28 * len(df)))
 
 
@@ -198,6 +225,14 @@ def sales_profile_chart(ratings: dict[str, int], lang: str = "ja") -> alt.Chart:
         t("app.charts.rating", lang),
         domain=(0, 5),
     )
+
+
+def placement_chart(diagnosis: Any, profile: Any = None, lang: str = "ja") -> alt.Chart | None:
+    """The inside-sales placement on the waterfall (see :func:`placement_waterfall`)."""
+    data = placement_waterfall(diagnosis, profile, lang)
+    if not data["rows"]:
+        return None
+    return _bars(data["rows"], data["title"], t("app.charts.leads", lang), color=IS_COLOR)
 
 
 def capacity_chart(capacity: Any, lang: str = "ja") -> alt.Chart:

@@ -137,6 +137,9 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         f'<div class="value">{tt(f"app.lead_base.{lead_base}") if lead_base else "—"}</div></div>',
         "</div>",
     ]
+    reason = _get(diagnosis, "lead_base_reason")
+    if reason:
+        out.append(f"<p>{_text(reason)}</p>")
     categories = _get(profile, "categories")
     if categories:
         rows = int(_get(profile, "rows", 0) or 0)
@@ -164,9 +167,10 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
     if placement:
         out.append(f"<p><b>{tt(f'app.placements.{placement}')}</b></p>")
     out.append(_list(_get(inside, "reasons") or [], "ul"))
-    stages = _get(profile, "stages")
-    if stages:
-        out.append(bars_svg(charts.waterfall_data(stages, placement, lang), charts.IS_COLOR))
+    waterfall = charts.placement_waterfall(diagnosis, profile, lang)
+    if waterfall["rows"]:
+        out.append(f'<p class="meta">{escape(waterfall["title"])}</p>')
+        out.append(bars_svg(waterfall["rows"], charts.IS_COLOR))
     out.append("</section>")
 
     out.append(f"<section><h2>{tt('app.results.initiatives_title')}</h2><ol>")
@@ -203,11 +207,21 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         out.append(f"<div><b>{escape(row['label'])}</b>{_list(row['goals'], 'ul')}</div>")
     out.append("</div></section>")
 
-    assumed = _get(diagnosis, "assumed") or []
-    if assumed:
+    assumptions = _get(diagnosis, "assumptions") or []
+    if assumptions:
         out.append(
-            f'<p class="meta">{tt("app.results.assumed", fields=", ".join(map(str, assumed)))}</p>'
+            f"<section><h2>{tt('app.results.assumptions_title', count=len(assumptions))}</h2><ul>"
         )
+        for item in assumptions:
+            source = _get(item, "source")
+            tail = f" ({_text(source)})" if source else ""
+            out.append(f"<li>{_text(_get(item, 'reason'))}{tail}</li>")
+        out.append("</ul></section>")
+    else:
+        assumed = _get(diagnosis, "assumed") or []
+        if assumed:
+            fields = ", ".join(map(str, assumed))
+            out.append(f'<p class="meta">{tt("app.results.assumed", fields=fields)}</p>')
     out.append(f"<footer>{tt('app.report.footer')}</footer></body></html>")
     return "\n".join(out)
 

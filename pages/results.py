@@ -60,7 +60,8 @@ def _lead_base(diagnosis, profile) -> None:
     st.caption(
         tr("app.results.source_profile" if source == "profile" else "app.results.source_facts")
     )
-    for reason in _get(diagnosis, "lead_base_reasons", None) or []:
+    reason = _get(diagnosis, "lead_base_reason")
+    if reason:
         st.write(reason)
     if profile is not None:
         st.altair_chart(
@@ -85,28 +86,9 @@ def _placement(diagnosis, profile) -> None:
         st.markdown(f"**{tr(f'app.placements.{placement}')}**")
     for reason in _get(inside, "reasons") or []:
         st.markdown(f"- {reason}")
-    stages = _waterfall_stages(diagnosis, profile)
-    if stages:
-        st.altair_chart(charts.waterfall_chart(stages, placement, lang()), width="stretch")
-
-
-def _waterfall_stages(diagnosis, profile) -> dict:
-    """Stage counts of the uploaded list, or else the monthly KPI numbers of the
-    diagnosis for the waterfall stages it gives."""
-    stages = dict(_get(profile, "stages") or {})
-    if any(stages.get(s) for s in charts.WATERFALL_STAGES):
-        return stages
-    kpis = _get(diagnosis, "kpis") or {}
-    if hasattr(kpis, "model_dump"):
-        kpis = kpis.model_dump()
-    found = {}
-    for stage in charts.WATERFALL_STAGES:
-        for key in (stage, f"{stage}_per_month", f"monthly_{stage}"):
-            value = kpis.get(key) if isinstance(kpis, dict) else None
-            if isinstance(value, int | float):
-                found[stage] = value
-                break
-    return found
+    chart = charts.placement_chart(diagnosis, profile, lang())
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
 
 
 def _initiatives(diagnosis) -> None:
@@ -260,11 +242,12 @@ except SenryokuError as exc:
     st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
     st.stop()
 
-sharpen = []
-if profile is None:
-    sharpen.append(tr("app.results.sharpen_leads"))
-if not _ratings(facts):
-    sharpen.append(tr("app.results.sharpen_sales"))
+sharpen = list(_get(diagnosis, "sharpen") or [])
+if not sharpen:
+    if profile is None:
+        sharpen.append(tr("app.results.sharpen_leads"))
+    if not _ratings(facts):
+        sharpen.append(tr("app.results.sharpen_sales"))
 if sharpen:
     with st.container(border=True, key="sharpen"):
         st.markdown(f"**{tr('app.results.sharpen_title')}**")
@@ -278,9 +261,12 @@ _initiatives(diagnosis)
 _warnings(diagnosis)
 _capacity(diagnosis)
 _roadmap(diagnosis)
-assumed = _get(diagnosis, "assumed") or []
-if assumed:
-    st.caption(tr("app.results.assumed", fields=", ".join(map(str, assumed))))
+assumptions = _get(diagnosis, "assumptions") or []
+if assumptions:
+    with st.expander(tr("app.results.assumptions_title", count=len(assumptions))):
+        for item in assumptions:
+            source = _get(item, "source")
+            st.markdown(f"- {_get(item, 'reason')}" + (f" ({source})" if source else ""))
 _downloads(diagnosis, facts, profile)
 _share_link()
 _extras(facts, diagnosis, profile)
