@@ -52,7 +52,10 @@ def render_result(result: team.TeamResult) -> None:
     if result.raters == 0:
         st.info(tr("team.result.empty"))
         return
-    st.dataframe(_result_table(result), hide_index=True)
+    table = _result_table(result)
+    formats = {col: st.column_config.NumberColumn(format="%.1f") for col in table.columns[1:-1]}
+    formats[tr("team.result.col_stdev")] = st.column_config.NumberColumn(format="%.2f")
+    st.dataframe(table, hide_index=True, column_config=formats)
     if result.flagged:
         for p in result.flagged:
             s = result.phases[p]
@@ -300,13 +303,13 @@ def lead_view(store, admin_token: str) -> None:
         if not team_round.revoked and not team_round.invite_expired():
             st.markdown(f"**{tr('team.lead.invite_link')}**")
             st.code(_link(team=team.invite_token_for(team_round, admin_token)), language=None)
-        left, middle, right = st.columns(3)
+        left, right = st.columns(2)
         if not team_round.revoked and left.button(tr("team.lead.revoke"), key="team_revoke"):
             _act(store, admin_token, "revoke")
-        if middle.button(tr("team.lead.renew"), key="team_renew"):
+        if right.button(tr("team.lead.renew"), key="team_renew"):
             _act(store, admin_token, "renew")
-        confirm = right.checkbox(tr("team.lead.close_confirm"), key="team_close_confirm")
-        if right.button(tr("team.lead.close"), disabled=not confirm, key="team_close"):
+        confirm = st.checkbox(tr("team.lead.close_confirm"), key="team_close_confirm")
+        if st.button(tr("team.lead.close"), disabled=not confirm, key="team_close"):
             _act(store, admin_token, "close")
 
     answers = team.responses(store, team_round.round_id)

@@ -257,7 +257,7 @@ def test_team_report_names_flagged_phases_and_escapes_names():
     md = team.team_report_md(team_round, result, answers, "en")
     assert "| Closing | 3.0 | 4.0 | 2.00 | 1.0 | 5.0 | Check |" in md
     assert "Closing: ratings range from 1.0 to 5.0, 4.0 points apart" in md
-    assert "Closing: marketing 1.0 / sales 5.0 (gap +4.0)" in md
+    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in md
     assert "a\\|b" in md
     ja = team.team_report_md(team_round, result, answers, "ja")
     assert "クロージング" in ja and "要確認" in ja
