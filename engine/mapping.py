@@ -114,8 +114,12 @@ class MappingFile(BaseModel):
 def read_yaml_source(path_or_text: str | Path, error_section: str) -> object:
     """``yaml.safe_load`` of a file (a Path, or a string naming an existing file) or of
     YAML text; a string that looks like a path but names no file is file_not_found."""
-    if isinstance(path_or_text, str) and Path(path_or_text).is_file():
-        path_or_text = Path(path_or_text)
+    if isinstance(path_or_text, str) and "\n" not in path_or_text:
+        try:
+            if Path(path_or_text).is_file():
+                path_or_text = Path(path_or_text)
+        except OSError:
+            pass
     if isinstance(path_or_text, Path):
         if not path_or_text.is_file():
             raise InputError("common.file_not_found", path=str(path_or_text))

@@ -536,9 +536,11 @@ def _lead_age(con: duckdb.DuckDBPyConnection, mapping: Mapping, as_of: dt.date |
     months = "datediff('day', activity_date, ?::DATE) / 30.4375"
     r = con.execute(
         f"""
-        SELECT count_if({months} < 3), count_if({months} >= 3 AND {months} < 12),
-            count_if({months} >= 12 AND {months} < 24), count_if({months} >= 24),
-            count_if(activity_date IS NULL), median({months})
+        SELECT count(*) FILTER (WHERE {months} < 3),
+            count(*) FILTER (WHERE {months} >= 3 AND {months} < 12),
+            count(*) FILTER (WHERE {months} >= 12 AND {months} < 24),
+            count(*) FILTER (WHERE {months} >= 24),
+            count(*) FILTER (WHERE activity_date IS NULL), median({months})
         FROM _classified
         """,  # noqa: S608 - identifiers via quote_ident, values bound
         [ref] * 7,
