@@ -190,12 +190,14 @@ class TeamResult(BaseModel):
 
     def to_facts_sales(self) -> dict:
         """The part of ``facts.sales`` team mode fills: ``ratings`` (team means, one
-        decimal), ``rating_spread`` (per phase, max - min) and ``raters`` (how many rated)."""
+        decimal; Facts takes fractional ratings), ``rating_spread`` (per phase, max - min)
+        and ``raters`` (how many rated)."""
         if self.raters == 0:
             raise InputError("team.no_ratings")
         return {
             "ratings": {p: round(self.phases[p].mean, 1) for p in PHASES},
-            "rating_spread": {p: round(self.phases[p].spread, 1) for p in PHASES},
+            # Not rounded further: the diagnosis flags exactly the phases flagged here.
+            "rating_spread": {p: self.phases[p].spread for p in PHASES},
             "raters": self.raters,
         }
 
@@ -368,6 +370,14 @@ def close_round(store: Store, admin_token: str, now: datetime | None = None) -> 
         [closed_at, team_round.round_id],
     )
     return team_round.model_copy(update={"closed_at": closed_at})
+
+
+def delete_round(store: Store, admin_token: str) -> None:
+    """Delete the round and every rating in it (names and comments included); both links
+    stop working."""
+    team_round = open_admin(store, admin_token)
+    store.execute("DELETE FROM team_ratings WHERE round_id = ?", [team_round.round_id])
+    store.execute("DELETE FROM team_rounds WHERE round_id = ?", [team_round.round_id])
 
 
 # -- ratings --------------------------------------------------------------------------------

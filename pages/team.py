@@ -115,6 +115,8 @@ def render_downloads(store, team_round: team.TeamRound, result: team.TeamResult)
 def start_view(store) -> None:
     """The form a team lead uses to start a round."""
     st.title(tr("team.title"))
+    if st.session_state.pop("team_deleted", False):
+        st.success(tr("team.lead.deleted_done"))
     st.write(tr("team.intro"))
     st.subheader(tr("team.start.heading"))
     with st.form("team_start"):
@@ -316,6 +318,7 @@ def lead_view(store, admin_token: str) -> None:
     st.subheader(tr("team.answers.heading"))
     if not answers:
         st.info(tr("team.lead.no_answers"))
+        _delete_section(store, admin_token)
         return
     st.caption(tr("team.lead.answered", count=len(answers)))
     st.dataframe(_answers_table(answers), hide_index=True)
@@ -327,6 +330,22 @@ def lead_view(store, admin_token: str) -> None:
         st.success(tr("team.lead.used", count=result.raters))
     if team_round.closed:
         render_downloads(store, team_round, result)
+    _delete_section(store, admin_token)
+
+
+def _delete_section(store, admin_token: str) -> None:
+    with st.expander(tr("team.lead.delete_heading")):
+        st.caption(tr("team.lead.delete_help"))
+        confirm = st.checkbox(tr("team.lead.delete_confirm"), key="team_delete_confirm")
+        if st.button(tr("team.lead.delete"), disabled=not confirm, key="team_delete"):
+            try:
+                team.delete_round(store, admin_token)
+            except SenryokuError as exc:
+                _show_error(exc)
+                return
+            st.session_state["team_deleted"] = True
+            st.query_params.clear()
+            st.rerun()
 
 
 def _act(store, admin_token: str, action: str) -> None:

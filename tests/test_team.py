@@ -111,6 +111,22 @@ def test_team_ratings_become_diagnosis_facts():
     assert parsed.sales.raters == 3
 
 
+def test_diagnosis_warns_on_the_phases_the_team_flags():
+    """Test that a team spread of 2 (even 3.3 vs 1.3) makes the diagnosis warn about
+    disagreement, and a spread of 1.9 does not."""
+    diagnose = pytest.importorskip("engine.diagnose")
+
+    def warning_ids(raters):
+        sales = team.aggregate_ratings(raters).to_facts_sales()
+        facts = {"marketing": {"target_leads": 2000}, "sales": sales}
+        return [w.id for w in diagnose.diagnose(facts, lang="en").warnings]
+
+    split = [rating("sales", 3.3, 3, 3, 3), rating("marketing", 1.3, 3, 3, 3)]
+    assert "rating_disagreement" in warning_ids(split)
+    close = [rating("sales", 3.2, 3, 3, 3), rating("marketing", 1.3, 3, 3, 3)]
+    assert "rating_disagreement" not in warning_ids(close)
+
+
 def test_invalid_ratings_name_the_field():
     """Test that an unknown role or a rating outside 1..5 is refused naming the field."""
     with pytest.raises(InputError) as err:
@@ -222,6 +238,22 @@ def test_member_revises_own_rating_and_round_closes(store):
     assert err.value.code == "team.closed"
     assert team.open_invite(store, new.invite_token, now=T0).closed
     assert team.aggregate(store, round_id).raters == 3
+
+
+def test_deleting_a_round_removes_its_ratings_and_links(store):
+    """Test that deleting a round removes its ratings (not another round's) and makes
+    both of its links unknown."""
+    new = team.start_round(store, "Acme", now=T0)
+    keep = team.start_round(store, "Keep", now=T0)
+    team.submit_rating(store, new.invite_token, SALES_A, now=T0)
+    team.submit_rating(store, keep.invite_token, SALES_B, now=T0)
+    team.delete_round(store, new.admin_token)
+    for opener, token in ((team.open_admin, new.admin_token), (team.open_invite, new.invite_token)):
+        with pytest.raises(AccessError) as err:
+            opener(store, token)
+        assert err.value.code == "team.unknown"
+    assert team.responses(store, new.round.round_id) == []
+    assert team.aggregate(store, keep.round.round_id).raters == 1
 
 
 def test_start_round_refuses_empty_company():

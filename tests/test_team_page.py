@@ -173,3 +173,17 @@ def test_lead_sees_answers_flags_closes_and_takes_ratings_over(team_store):
     assert t("team.member.closed_note", "en") in texts(member.info)
     assert len(member.slider) == 0
     assert any(w.startswith("Closing: ratings range") for w in texts(member.warning))
+
+
+def test_lead_deletes_the_round(team_store):
+    """Test that the lead can delete the round after confirming, landing on the start form."""
+    new = team.start_round(team_store, "Acme")
+    at = page(team_admin=new.admin_token)
+    assert at.button(key="team_delete").disabled
+    at.checkbox(key="team_delete_confirm").check()
+    at.run()
+    at.button(key="team_delete").click()
+    at.run()
+    assert t("team.lead.deleted_done", "en") in texts(at.success)
+    assert "team_admin" not in at.query_params
+    assert texts(page(team_admin=new.admin_token).error) == [t("team.unknown", "en")]
