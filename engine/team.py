@@ -713,7 +713,8 @@ def team_report_html(
         "<style>body{font-family:'Noto Sans CJK JP','Hiragino Sans',sans-serif;margin:2em;"
         "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:left}.flag{color:#b00020;font-weight:bold}"
-        ".bar{display:inline-block;height:12px;vertical-align:middle}"
+        ".bar{display:inline-block;height:12px;vertical-align:middle;"
+        "-webkit-print-color-adjust:exact;print-color-adjust:exact}"
         ".bars td{border:none;padding:2px 6px}@media print{body{margin:0}}</style>",
         "</head><body>",
         f"<h1>{esc(title)}</h1>",
@@ -775,6 +776,20 @@ def team_report_html(
                 f"</span> {_fmt(value)}</td></tr>"
             )
     parts.append("</table>")
+    gap = result.role_gap()
+    if gap:
+        parts.append(f"<h2>{esc(t('team.result.gap_heading', lang))}</h2><ul>")
+        for p in PHASES:
+            line = t(
+                "team.result.gap_line",
+                lang,
+                phase=phase[p],
+                marketing=_fmt(result.role_means["marketing"][p]),
+                sales=_fmt(result.role_means["sales"][p]),
+                gap=f"{gap[p]:+.1f}",
+            )
+            parts.append(f"<li>{esc(line)}</li>")
+        parts.append("</ul>")
     parts.append(f"<h2>{esc(t('team.answers.heading', lang))}</h2>")
     head = [
         t("team.answers.col_role", lang),

@@ -295,6 +295,7 @@ def test_team_report_names_flagged_phases_and_escapes_names():
     assert "クロージング" in ja and "要確認" in ja
     page = team.team_report_html(team_round, result, answers, "en")
     assert "&lt;b&gt;Ken&lt;/b&gt;" in page and "<b>Ken</b>" not in page
+    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in page
     assert "<script" not in page and "http" not in page
 
 
