@@ -310,7 +310,9 @@ _KIND_PARAMS = {
     "not_an_option": ("ref",),
     "wrong_type_for_path": ("ref",),
 }
-KINDS = frozenset(set(_TYPE_KINDS.values()) | set(_KIND_PARAMS) | {"rate_range", "invalid"})
+KINDS = frozenset(
+    set(_TYPE_KINDS.values()) | set(_KIND_PARAMS) | {"rate_range", "invalid", "condition_form"}
+)
 
 
 def error_from_validation(
