@@ -185,15 +185,17 @@ def _bars(
     order = list(df["label"])
     scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
     base = alt.Chart(df, title=title).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("value:Q", title=x_title, scale=scale),
+        y=alt.Y(
+            "label:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, labelOverlap=False)
+        ),
+        x=alt.X("value:Q", title=x_title, scale=scale, axis=alt.Axis(tickCount=5)),
     )
     bars = base.mark_bar().encode(
         color=alt.condition(alt.datum.highlight, alt.value(color), alt.value(MUTED)),
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", title=x_title)],
     )
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("value:Q", format=",.4~f"))
-    return (bars + text).properties(height=max(120, 28 * len(df)))
+    return (bars + text).properties(height=alt.Step(28))
 
 
 def composition_chart(categories: dict[str, int], lang: str = "ja") -> alt.Chart:

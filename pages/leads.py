@@ -19,7 +19,9 @@ from ui.leads import (
     progress_callback,
     reset_profile,
 )
-from ui.state import clear_leadset, current_lists, current_profile, engine_module
+from ui.state import clear_leadset, current_lists, current_profile, engine_module, ensure_routed
+
+ensure_routed()
 
 CATEGORIES = charts.CATEGORIES
 
@@ -285,6 +287,7 @@ def _review(leadset, profile) -> None:
             "category": st.column_config.SelectboxColumn(
                 tr("app.leads.review_new_category"),
                 options=list(CATEGORIES),
+                format_func=lambda c: tr(f"app.categories.{c}"),
                 required=True,
             ),
             "reason": st.column_config.TextColumn(tr("app.leads.review_reason")),

@@ -16,13 +16,18 @@ from ui.state import (
     apply_inputs,
     current_questionnaire,
     engine_module,
+    ensure_routed,
     forget_widgets,
     load_sample,
     questionnaires,
 )
 
+ensure_routed()
+
 
 def _title(questionnaire) -> str:
+    if hasattr(questionnaire, "title_text"):
+        return questionnaire.title_text(lang())
     title = getattr(questionnaire, "title", None)
     if callable(title):
         return str(title(lang()))

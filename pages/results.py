@@ -16,7 +16,10 @@ from ui.state import (
     current_profile,
     current_questionnaire,
     engine_module,
+    ensure_routed,
 )
+
+ensure_routed()
 
 
 def _get(obj, key, default=None):

@@ -7,7 +7,9 @@ import streamlit as st
 from engine import charts
 from ui.components import show_error
 from ui.i18n import lang, tr
-from ui.state import RATING_PHASES, current_facts
+from ui.state import RATING_PHASES, current_facts, ensure_routed
+
+ensure_routed()
 
 STYLES = ("route", "high_volume", "long_cycle", "other")
 NUMBERS = {

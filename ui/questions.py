@@ -9,6 +9,9 @@ import streamlit as st
 
 from ui.i18n import lang, tr
 
+# a share link carries answers, so free text stays short
+MAX_TEXT = 200
+
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
     if obj is None:
@@ -69,10 +72,13 @@ def render_question(question: Any) -> None:
     kind = str(_get(question, "type", "choice"))
     answers = st.session_state["answers"]
     label = question_text(question) or qid
+    unit = question_text(question, "unit")
+    if unit:
+        label = f"{label}（{unit}）" if lang() == "ja" else f"{label} ({unit})"
     help_text = question_text(question, "help") or None
     common = {"key": key, "on_change": _copy_answer, "args": (qid,), "help": help_text}
 
-    if kind in ("choice", "single", "select", "radio"):
+    if kind in ("single_choice", "choice"):
         values = option_values(question)
         if key not in st.session_state:
             st.session_state[key] = answers.get(qid) if answers.get(qid) in values else None
@@ -84,12 +90,12 @@ def render_question(question: Any) -> None:
             horizontal=len(values) <= 4,
             **common,
         )
-    elif kind in ("multi", "multiple", "multiselect"):
+    elif kind in ("multi_choice", "multi"):
         values = option_values(question)
         if key not in st.session_state:
             st.session_state[key] = [v for v in answers.get(qid) or [] if v in values]
         st.multiselect(label, values, format_func=lambda v: option_label(question, v), **common)
-    elif kind in ("bool", "boolean", "yes_no"):
+    elif kind in ("boolean", "bool"):
         if key not in st.session_state:
             st.session_state[key] = answers.get(qid)
         st.radio(
@@ -102,11 +108,11 @@ def render_question(question: Any) -> None:
             horizontal=True,
             **common,
         )
-    elif kind in ("number", "integer", "int", "float"):
-        whole = kind in ("integer", "int") or _get(question, "integer", False)
+    elif kind == "number":
         lo = _get(question, "min")
         hi = _get(question, "max")
         step = _get(question, "step")
+        whole = all(v is None or float(v).is_integer() for v in (lo, step))
         cast = int if whole else float
         if key not in st.session_state:
             value = answers.get(qid)
@@ -119,13 +125,15 @@ def render_question(question: Any) -> None:
             placeholder=tr("app.questionnaire.not_answered"),
             **common,
         )
-    elif kind in ("rating", "scale", "slider"):
+    elif kind == "scale":
         lo = int(_get(question, "min", 1) or 1)
         hi = int(_get(question, "max", 5) or 5)
         if key not in st.session_state:
-            st.session_state[key] = int(answers.get(qid, (lo + hi) // 2))
+            default = _get(question, "default")
+            start = answers.get(qid, default if default is not None else (lo + hi) // 2)
+            st.session_state[key] = int(start)
         st.slider(label, min_value=lo, max_value=hi, step=1, **common)
     else:
         if key not in st.session_state:
             st.session_state[key] = str(answers.get(qid, ""))
-        st.text_input(label, max_chars=200, **common)
+        st.text_input(label, max_chars=MAX_TEXT, **common)

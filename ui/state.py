@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import yaml
 
 from engine.errors import SenryokuError
 from ui.i18n import language_from_locale
@@ -203,10 +202,9 @@ def clear_leadset() -> None:
 def load_sample(progress=None) -> None:
     """Load the sample Salesforce export, lists, answers and sales ratings."""
     ss = st.session_state
-    with SAMPLE_ANSWERS.open(encoding="utf-8") as fh:
-        answers = yaml.safe_load(fh) or {}
-    ss["questionnaire_id"] = str(answers.pop("questionnaire", DEFAULT_QUESTIONNAIRE))
-    ss["answers"] = dict(answers.get("answers", answers))
+    qid, answers = engine_module("questionnaire").load_answers(SAMPLE_ANSWERS)
+    ss["questionnaire_id"] = qid or DEFAULT_QUESTIONNAIRE
+    ss["answers"] = dict(answers)
     ss["sales"] = json.loads(json.dumps(SAMPLE_SALES))
     lists_mod = engine_module("lists")
     if lists_mod is not None and SAMPLE_LISTS.exists():
@@ -253,3 +251,21 @@ def apply_share_token_from_url() -> str | None:
         return exc.code
     apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
     return None
+
+
+def ensure_routed() -> None:
+    """Hand a page run to ``app.py``'s router when Streamlit ran the page file directly.
+
+    With a ``pages/`` folder next to the entry script, Streamlit runs the page file by
+    itself (its older multipage mode) until some run has called ``st.navigation`` — so
+    the very first request of a fresh server, when it is a deep link such as a share
+    link to ``/results``, would skip app.py's state, language and step indicator. The
+    page's URL path equals its file name, so a rerun through app.py lands on the same
+    page with the same query parameters."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
