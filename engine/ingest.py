@@ -25,7 +25,7 @@ import unicodedata
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,7 @@ def locked_connection(
             con.execute("SET allowed_paths = ?", [paths])
         if dirs:
             con.execute("SET allowed_directories = ?", [dirs])
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
@@ -338,6 +339,7 @@ class _Layout:
     description_rows: int
     width: int  # columns to read
     ragged: bool
+    bytes_per_row: float  # average in the sample, to estimate progress
 
 
 def _choose_delimiter(lines: list[str], complete: bool) -> str:
@@ -399,7 +401,15 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
         description_rows=chosen,
         width=width,
         ragged=ragged,
+        bytes_per_row=_bytes_per_row(lines, consumed, len(data_rows)),
     )
+
+
+def _bytes_per_row(lines: list[str], consumed: int, rows: int) -> float:
+    body = lines[consumed:]
+    if not rows or not body:
+        return 100.0
+    return max(sum(len(x.encode("utf-8")) for x in body[:2000]) / min(rows, 2000), 1.0)
 
 
 # --------------------------------------------------------------------------------------
@@ -681,7 +691,8 @@ def _read_text(
     if progress:
         progress(0.6, STAGE_READING)
 
-    rows, more_notes = _load(source, skip, layout, headers, con, table, limits, progress)
+    expected = int(size / max(layout.bytes_per_row, 1))
+    rows, more_notes = _load(source, skip, layout, headers, con, table, limits, progress, expected)
     notes += more_notes
     if rows == 0:
         with contextlib.suppress(duckdb.Error):
@@ -706,96 +717,128 @@ def _load(
     table: str,
     limits: IngestLimits,
     progress: Progress | None,
+    expected_rows: int,
 ) -> tuple[int, list[tuple[str, dict]]]:
-    """Parse ``source`` with DuckDB on a locked private connection, drop blank and footer
-    rows, number the rows, cut over-long cells, and stream the table into ``con``."""
-    notes: list[tuple[str, dict]] = []
+    """Parse ``source`` with DuckDB on a locked private connection and stream it into
+    ``table`` of ``con`` in batches: blank rows dropped, rows numbered, over-long cells
+    cut; then report footers at the end are removed. Only one copy is ever held."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     cols = [f"c{i}" for i in range(len(headers))]
     col_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+    schema = pa.schema([("_row", pa.int64())] + [(h, pa.string()) for h in headers])
+    max_chars = limits.max_cell_chars
+    truncated: Counter[str] = Counter()
+    state: dict = {"rows": 0}
+
+    def batches(reader) -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            arrays = list(batch.columns)
+            blank = None
+            for arr in arrays:
+                empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
+                blank = empty if blank is None else pc.and_(blank, empty)
+            if pc.any(blank).as_py():
+                keep = pc.invert(blank)
+                arrays = [pc.filter(a, keep) for a in arrays]
+            n = len(arrays[0])
+            if n == 0:
+                continue
+            for k, arr in enumerate(arrays):
+                lengths = pc.utf8_length(arr)
+                longest = pc.max(lengths).as_py()
+                if longest is not None and longest > max_chars:
+                    truncated[headers[k]] += pc.sum(pc.greater(lengths, max_chars)).as_py()
+                    arrays[k] = pc.utf8_slice_codeunits(arr, 0, max_chars)
+            start = state["rows"]
+            state["rows"] = start + n
+            if state["rows"] > limits.max_rows + 10:
+                # Raised inside DuckDB's scan; kept here so the caller re-raises it as is.
+                state["error"] = LimitError("ingest.too_many_rows", max=limits.max_rows)
+                raise state["error"]
+            numbers = pa.array(range(start + 1, start + n + 1), pa.int64())
+            if progress and expected_rows:
+                progress(0.6 + 0.35 * min(state["rows"] / expected_rows, 1.0), STAGE_READING)
+            yield pa.RecordBatch.from_arrays([numbers, *arrays], schema=schema)
+
     src = locked_connection(limits.memory_limit, limits.threads, allowed_paths=[source])
+    view = f"_ingest_{uuid.uuid4().hex}"
     try:
         try:
-            src.execute(
-                "CREATE TABLE raw AS SELECT * FROM read_csv(?, auto_detect = false,"  # noqa: S608
-                " header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
+            reader = src.sql(
+                "SELECT * FROM read_csv($path, auto_detect = false, header = false,"  # noqa: S608
+                " skip = $skip, delim = $delim, quote = '\"', escape = '\"',"
                 " strict_mode = false, null_padding = true, parallel = false,"
-                f" max_line_size = ?, columns = {col_types})",
-                [str(source.resolve()), skip, layout.delimiter, limits.max_row_bytes],
-            )
+                f" max_line_size = $maxline, columns = {col_types})",
+                params={
+                    "path": str(source.resolve()),
+                    "skip": skip,
+                    "delim": layout.delimiter,
+                    "maxline": limits.max_row_bytes,
+                },
+            ).to_arrow_reader(50_000)
+            con.register(view, pa.RecordBatchReader.from_batches(schema, batches(reader)))
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS FROM {view}")
+            finally:
+                con.unregister(view)
+        except (InputError, LimitError):
+            raise
         except duckdb.OutOfMemoryException:
             raise LimitError("ingest.out_of_memory") from None
-        except duckdb.Error as exc:
+        except (duckdb.Error, pa.ArrowException) as exc:
+            if state.get("error"):
+                raise state["error"] from None
             if "maximum line size" in str(exc).lower():
                 raise LimitError("ingest.row_too_long") from None
             raise InputError("ingest.unreadable") from None
-        if progress:
-            progress(0.8, STAGE_READING)
-
-        blank = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in cols)
-        others_null = " AND ".join(f"{c} IS NULL" for c in cols[1:]) or "TRUE"
-        tail = src.execute(
-            f"SELECT rowid, c0, ({blank}) AS blank, ({others_null}) AS alone"  # noqa: S608
-            " FROM raw ORDER BY rowid DESC LIMIT 50"
-        ).fetchall()
-        footer_ids: list[int] = []
-        for rowid, first, is_blank, alone in tail:
-            if is_blank:
-                continue
-            if alone and is_footer_line(first):
-                footer_ids.append(rowid)
-                continue
-            break
-        if footer_ids:
-            notes.append(("ingest.note.footer_rows", {"count": len(footer_ids)}))
-
-        keep = f"NOT ({blank})"
-        if footer_ids:
-            keep += f" AND rowid < {min(footer_ids)}"
-        n = limits.max_cell_chars
-        long_counts = src.execute(
-            "SELECT "  # noqa: S608
-            + ", ".join(f"count(*) FILTER (WHERE length({c}) > {n})" for c in cols)
-            + ", count(*) FROM raw WHERE "
-            + keep
-        ).fetchall()[0]
-        rows = int(long_counts[-1])
-        if rows > limits.max_rows:
-            raise LimitError("ingest.too_many_rows", max=limits.max_rows)
-        truncated = [headers[i] for i, k in enumerate(long_counts[:-1]) if k]
-        if truncated:
-            notes.append(
-                (
-                    "ingest.note.cells_truncated",
-                    {
-                        "count": int(sum(long_counts[:-1])),
-                        "max_chars": n,
-                        "columns": ", ".join(truncated),
-                    },
-                )
-            )
-        select = ", ".join(
-            (f"left({c}, {n})" if headers[i] in truncated else c) + f" AS {quote_ident(headers[i])}"
-            for i, c in enumerate(cols)
-        )
-        reader = src.sql(
-            f'SELECT row_number() OVER (ORDER BY rowid) AS "_row", {select}'  # noqa: S608
-            f" FROM raw WHERE {keep} ORDER BY rowid"
-        ).to_arrow_reader(100_000)
-        if progress:
-            progress(0.9, STAGE_LOADING)
-        view = f"_ingest_{uuid.uuid4().hex}"
-        con.register(view, reader)
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TABLE {quote_ident(table)} AS SELECT * FROM {view}"  # noqa: S608
-            )
-        except duckdb.OutOfMemoryException:
-            raise LimitError("ingest.out_of_memory") from None
-        finally:
-            con.unregister(view)
     finally:
         src.close()
+
+    notes: list[tuple[str, dict]] = []
+    rows = _drop_footer(con, table, headers)
+    if rows < state["rows"]:
+        notes.append(("ingest.note.footer_rows", {"count": state["rows"] - rows}))
+    if rows > limits.max_rows:
+        raise LimitError("ingest.too_many_rows", max=limits.max_rows)
+    if truncated:
+        notes.append(
+            (
+                "ingest.note.cells_truncated",
+                {
+                    "count": sum(truncated.values()),
+                    "max_chars": max_chars,
+                    "columns": ", ".join(truncated),
+                },
+            )
+        )
     return rows, notes
+
+
+def _drop_footer(con: duckdb.DuckDBPyConnection, table: str, headers: list[str]) -> int:
+    """Remove report footer lines (``Grand Totals (...)``, copyright ...) at the end of the
+    table; returns the number of data rows left."""
+    t = quote_ident(table)
+    first = quote_ident(headers[0])
+    others_null = " AND ".join(f"{quote_ident(h)} IS NULL" for h in headers[1:]) or "TRUE"
+    tail = con.execute(
+        f'SELECT "_row", {first}, ({others_null}) FROM {t} ORDER BY "_row" DESC LIMIT 20'  # noqa: S608
+    ).fetchall()
+    if not tail:
+        return 0
+    last = tail[0][0]
+    cut = None
+    for row, value, alone in tail:
+        if not (alone and is_footer_line(value)):
+            break
+        cut = row
+    if cut is None:
+        return last
+    con.execute(f'DELETE FROM {t} WHERE "_row" >= ?', [cut])  # noqa: S608
+    return cut - 1
 
 
 csv.field_size_limit(2**31 - 1)

@@ -1,0 +1,242 @@
+"""Read an upload in a separate process with a memory and a wall-clock limit.
+
+A hostile or just enormous file can make any parser use too much memory or time. The
+parse runs in ``python -m engine.worker`` with ``RLIMIT_AS`` set and a deadline; the
+worker writes the table as Parquet into a private temp directory, the parent loads it
+into its own connection and deletes the directory. Whatever happens to the worker
+(crash, MemoryError, timeout, kill), the parent gets an InputError/LimitError with a
+message the user can act on; the worker's stderr is discarded, never shown.
+
+Protocol: the parent writes one JSON job to the worker's stdin; the worker writes JSON
+lines to stdout: ``{"progress": f, "stage": code}``, then ``{"result": {...}}`` or
+``{"error": {"kind": ..., "code": ..., "params": {...}}}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from engine.errors import InputError, LimitError, SenryokuError
+from engine.ingest import IngestResult, Progress
+from engine.sql import quote_ident
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_MEMORY = 3
+EXIT_FAILED = 4
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """Address-space limit (MB) and wall-clock limit (seconds) of one parse."""
+
+    memory_mb: int = 1536
+    seconds: float = 120
+
+
+def read_leads_isolated(
+    path: str | os.PathLike,
+    con: duckdb.DuckDBPyConnection,
+    table: str = "raw_leads",
+    limits: WorkerLimits = WorkerLimits(),  # noqa: B008 (frozen, immutable)
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Like :func:`engine.ingest.read_leads`, but the file is parsed in a child process
+    under ``limits``; the table lands in ``con`` exactly as read_leads would leave it."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("ingest.file_not_found", path=path.name)
+    workdir = Path(tempfile.mkdtemp(prefix="senryoku-worker-"))
+    try:
+        out = workdir / "leads.parquet"
+        job = {"path": str(path.resolve()), "out": str(out), "memory_mb": limits.memory_mb}
+        message = _run_worker(job, limits, progress)
+        if "error" in message:
+            err = message["error"]
+            cls = LimitError if err.get("kind") == "LimitError" else InputError
+            raise cls(err.get("code", "ingest.worker_failed"), **err.get("params", {}))
+        result = message["result"]
+        _load_parquet(out, con, table)
+        return IngestResult(
+            table=table,
+            encoding=result["encoding"],
+            delimiter=result["delimiter"],
+            headers=list(result["headers"]),
+            rows=int(result["rows"]),
+            notes=[(code, dict(params)) for code, params in result["notes"]],
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_worker(job: dict, limits: WorkerLimits, progress: Progress | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Allocators that reserve address space up front (mimalloc's 1 GB segments, glibc's
+    # 64 MB arenas per thread) would hit RLIMIT_AS without using the memory.
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    env["MALLOC_ARENA_MAX"] = "2"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + limits.seconds
+    final: dict | None = None
+    try:
+        try:
+            proc.stdin.write(json.dumps(job).encode("utf-8"))
+            proc.stdin.close()
+        except OSError:
+            pass  # the worker died at once; its exit status says why
+        buffer = b""
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            eof = False
+            while not eof:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise LimitError("ingest.worker_timeout", seconds=_fmt_seconds(limits.seconds))
+                if not sel.select(timeout=min(left, 0.5)):
+                    continue
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    eof = True
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for line in lines:
+                    msg = _parse(line)
+                    if msg is None:
+                        continue
+                    if "progress" in msg:
+                        if progress:
+                            progress(float(msg["progress"]), str(msg.get("stage", "")))
+                    else:
+                        final = msg
+        left = max(deadline - time.monotonic(), 0.01)
+        try:
+            code = proc.wait(timeout=left)
+        except subprocess.TimeoutExpired:
+            raise LimitError(
+                "ingest.worker_timeout", seconds=_fmt_seconds(limits.seconds)
+            ) from None
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdout.close()
+    if final is not None and code == 0 and "result" in final:
+        return final
+    if final is not None and "error" in final:
+        return final
+    if code == EXIT_MEMORY:
+        raise LimitError("ingest.worker_memory", memory_mb=limits.memory_mb)
+    raise LimitError("ingest.worker_failed")
+
+
+def _fmt_seconds(seconds: float) -> str:
+    return f"{seconds:g}"
+
+
+def _parse(line: bytes) -> dict | None:
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        return None
+    return msg if isinstance(msg, dict) else None
+
+
+def _load_parquet(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Stream the worker's Parquet into ``table`` without giving ``con`` file access."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    reader = pa.RecordBatchReader.from_batches(pf.schema_arrow, pf.iter_batches(batch_size=100_000))
+    view = f"_worker_{os.getpid()}_{time.monotonic_ns()}"
+    con.register(view, reader)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS FROM {view}")
+    except duckdb.OutOfMemoryException:
+        raise LimitError("ingest.out_of_memory") from None
+    finally:
+        con.unregister(view)
+        pf.close()
+
+
+# --------------------------------------------------------------------------------------
+# The child process
+
+
+def _emit(msg: dict) -> None:
+    sys.stdout.write(json.dumps(msg, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _child() -> int:
+    job = json.loads(sys.stdin.read())
+    # Import everything the parse needs before the address-space limit: imports map
+    # shared libraries, and failing there would not say anything about the file.
+    import resource
+
+    import defusedxml  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from engine.ingest import locked_connection, read_leads
+
+    memory_mb = int(job["memory_mb"])
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        con = locked_connection(memory_limit=f"{max(memory_mb // 3, 64)}MB", threads=2)
+        result = read_leads(
+            job["path"], con, progress=lambda f, s: _emit({"progress": f, "stage": s})
+        )
+        reader = con.sql(f"FROM {quote_ident(result.table)}").to_arrow_reader(100_000)
+        with pq.ParquetWriter(job["out"], reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+        con.close()
+        _emit({"result": asdict(result)})
+        return 0
+    except SenryokuError as exc:
+        kind = "LimitError" if isinstance(exc, LimitError) else "InputError"
+        if exc.code == "ingest.out_of_memory":
+            return EXIT_MEMORY
+        _emit({"error": {"kind": kind, "code": exc.code, "params": exc.params}})
+        return 0
+    except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError):
+        return EXIT_MEMORY
+    except duckdb.Error as exc:
+        if "memory" in str(exc).lower() or "allocat" in str(exc).lower():
+            return EXIT_MEMORY
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    try:
+        code = _child()
+    except MemoryError:
+        code = EXIT_MEMORY
+    sys.stdout.flush()
+    os._exit(code)
