@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from engine.errors import ConfigError
 from engine.facts import error_from_validation, fact_paths, read_yaml
@@ -217,7 +218,7 @@ class Rate(_Data):
     label: dict[Literal["ja", "en"], str]
 
     def citation(self, lang: str = "ja") -> str:
-        """``source, year (reliability)`` as a report prints it."""
+        """``source, year`` as a report prints it (\"undated\" when the source gives none)."""
         year = str(self.year) if self.year else ("年不明" if lang == "ja" else "undated")
         return f"{self.source}, {year}"
 
@@ -245,8 +246,6 @@ class Benchmarks(_Data):
         known = fact_paths()
         for path in value:
             if path not in known:
-                from pydantic_core import PydanticCustomError
-
                 raise PydanticCustomError("unknown_fact_path", "unknown_fact_path", {"ref": path})
         return value
 
