@@ -254,18 +254,26 @@ def apply_share_token_from_url() -> str | None:
 
 
 def ensure_routed() -> None:
-    """Hand a page run to ``app.py``'s router when Streamlit ran the page file directly.
+    """Set up the session when Streamlit ran a page file without ``app.py``.
 
     With a ``pages/`` folder next to the entry script, Streamlit runs the page file by
     itself (its older multipage mode) until some run has called ``st.navigation`` — so
     the very first request of a fresh server, when it is a deep link such as a share
-    link to ``/results``, would skip app.py's state, language and step indicator. The
-    page's URL path equals its file name, so a rerun through app.py lands on the same
-    page with the same query parameters."""
+    link to ``/results``, would skip app.py's state, share link and language switch.
+    This run sets them up itself (no rerun, so no click is lost); the flag is cleared
+    so every later run goes through app.py's router."""
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a later Streamlit without the old mode
         return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    from ui.components import language_switch
+    from ui.i18n import tr
+
+    init_state()
+    share_error = apply_share_token_from_url()
+    language_switch()
+    if share_error:
+        st.error(tr(share_error))
