@@ -388,8 +388,9 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
     if len(header) > limits.max_columns:
         raise LimitError("ingest.too_many_columns", columns=len(header), max=limits.max_columns)
     data_rows = [r for r, n in parsed if n > consumed and not _is_blank(r)]
-    width = max(len(header), Counter(len(r) for r in data_rows).most_common(1)[0][0])
-    width = width if data_rows else len(header)
+    width = len(header)
+    if data_rows:
+        width = max(width, Counter(len(r) for r in data_rows).most_common(1)[0][0])
     width = min(width, limits.max_columns)
     # Short rows are padded without loss; only rows cut to fit are worth telling.
     ragged = any(len(r) > width for r in data_rows)
@@ -511,6 +512,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def _xlsx_to_csv(
     path: Path, dest: Path, limits: IngestLimits, progress: Progress | None
 ) -> list[tuple[str, dict]]:
@@ -522,12 +533,13 @@ def _xlsx_to_csv(
     notes: list[tuple[str, dict]] = []
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except defusedxml.DefusedXmlException:
-        raise InputError("ingest.xml_entities") from None
     except (MemoryError, RecursionError):
         raise LimitError("ingest.out_of_memory") from None
-    except Exception:
-        # openpyxl raises many types (KeyError, ValueError, TypeError ...) on broken files.
+    except Exception as exc:
+        # openpyxl raises many types (KeyError, ValueError, TypeError ...) on broken files
+        # and wraps the XML parser's refusal in a ValueError.
+        if _caused_by(exc, defusedxml.DefusedXmlException):
+            raise InputError("ingest.xml_entities") from None
         raise InputError("ingest.xlsx_corrupt") from None
     try:
         sheets = wb.worksheets
@@ -559,11 +571,11 @@ def _xlsx_to_csv(
                         progress(0.6 * min(written / expected, 1.0), STAGE_TRANSCODING)
             except (InputError, LimitError):
                 raise
-            except defusedxml.DefusedXmlException:
-                raise InputError("ingest.xml_entities") from None
             except (MemoryError, RecursionError):
                 raise LimitError("ingest.out_of_memory") from None
-            except Exception:
+            except Exception as exc:
+                if _caused_by(exc, defusedxml.DefusedXmlException):
+                    raise InputError("ingest.xml_entities") from None
                 raise InputError("ingest.xlsx_corrupt") from None
     finally:
         with contextlib.suppress(Exception):

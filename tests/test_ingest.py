@@ -1,0 +1,550 @@
+"""Reading lead lists: every export style, bad inputs, limits and the DuckDB lockdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.gen_leads import write_list, write_xlsx
+from engine.errors import InputError, LimitError
+from engine.i18n import t
+from engine.ingest import IngestLimits, IngestResult, locked_connection, read_leads
+from engine.sql import quote_ident
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+
+
+@pytest.fixture
+def con():
+    c = locked_connection()
+    yield c
+    c.close()
+
+
+def rows_of(con, table="raw_leads"):
+    sql = f'SELECT * FROM {quote_ident(table)} ORDER BY "_row"'  # noqa: S608
+    return con.execute(sql).fetchall()
+
+
+def column(con, name, table="raw_leads"):
+    sql = f'SELECT {quote_ident(name)} FROM {quote_ident(table)} ORDER BY "_row"'  # noqa: S608
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def expect_error(exc_type, code, fn):
+    """Run fn, check the error type and code, and that both languages have its text."""
+    with pytest.raises(exc_type) as info:
+        fn()
+    assert info.value.code == code
+    for lang in ("ja", "en"):
+        assert t(code, lang) != code
+        assert "{" not in info.value.message(lang)
+    return info.value
+
+
+# --- every export style ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, rows, encoding, delimiter, first_headers",
+    [
+        ("salesforce_leads_ja.csv", 300, "cp932", ",", ["リード 所有者", "姓", "名"]),
+        ("salesforce_leads_en.csv", 200, "utf-8", ",", ["Lead Owner", "First Name"]),
+        ("hubspot_contacts.csv", 300, "utf-8-sig", ",", ["Record ID", "First Name"]),
+        ("marketo_leads.tsv", 200, "utf-8", "\t", ["名前(名)", "名前(姓)", "メールアドレス"]),
+        ("sansan_cards.csv", 250, "cp932", ",", ["会社名", "部署", "役職"]),
+        ("eight_cards.csv", 300, "cp932", ",", ["会社名", "部署名", "役職", "姓", "名", "e-mail"]),
+        ("leads.xlsx", 200, "utf-8", "", ["リード 所有者", "姓", "名"]),
+    ],
+)
+def test_sample_exports_are_read_exactly(con, name, rows, encoding, delimiter, first_headers):
+    """Test that each committed sample export is read with its exact row count, encoding,
+    delimiter and headers, rows numbered 1..n in file order."""
+    result = read_leads(SAMPLES / name, con)
+    assert isinstance(result, IngestResult)
+    assert (result.rows, result.encoding, result.delimiter) == (rows, encoding, delimiter)
+    assert result.headers[: len(first_headers)] == first_headers
+    cols = [r[0] for r in con.execute("DESCRIBE raw_leads").fetchall()]
+    assert cols == ["_row", *result.headers]
+    n, lo, hi = con.execute('SELECT count(*), min("_row"), max("_row") FROM raw_leads').fetchone()
+    assert (n, lo, hi) == (rows, 1, rows)
+
+
+def test_salesforce_japanese_report_skips_description_rows_and_footers(con):
+    """Test that a Japanese Salesforce report (CP932) loses its description rows and
+    footers, keeps blank-line-separated rows and multi-line cells."""
+    result = read_leads(FIXTURES / "sf_report_ja.csv", con)
+    assert result.rows == 3
+    assert result.encoding == "cp932"
+    assert result.headers == [
+        "姓",
+        "名",
+        "会社名 / 取引先",
+        "メール",
+        "電話",
+        "リード 状況",
+        "説明",
+    ]
+    assert column(con, "姓") == ["佐藤", "鈴木", "髙橋"]
+    assert column(con, "説明")[0] == "展示会で名刺交換\r\n資料送付済み"
+    assert column(con, "会社名 / 取引先")[1] == "㈱テスト商事"
+    codes = dict(result.notes)
+    assert codes["ingest.note.description_rows"] == {"count": 2}
+    assert codes["ingest.note.footer_rows"] == {"count": 3}
+
+
+def test_sample_salesforce_report_has_no_footer_rows(con):
+    """Test that no footer text of the sample report ends up as a lead."""
+    read_leads(SAMPLES / "salesforce_leads_ja.csv", con)
+    firsts = column(con, "リード 所有者")
+    assert not [v for v in firsts if v and ("Grand Totals" in v or "Copyright" in v)]
+    assert None not in column(con, "姓")
+
+
+def test_same_list_in_utf8_and_cp932_reads_identically(tmp_path, con):
+    """Test that one list exported as UTF-8 and as CP932 gives the same table."""
+    write_list(tmp_path / "u.csv", "salesforce_ja", 120, seed=3, encoding="utf-8")
+    write_list(tmp_path / "s.csv", "salesforce_ja", 120, seed=3, encoding="cp932")
+    a = read_leads(tmp_path / "u.csv", con, table="u")
+    b = read_leads(tmp_path / "s.csv", con, table="s")
+    assert (a.encoding, b.encoding) == ("utf-8", "cp932")
+    assert a.headers == b.headers and a.rows == b.rows == 120
+    assert rows_of(con, "u") == rows_of(con, "s")
+
+
+def test_hubspot_bom_is_not_part_of_first_header(con):
+    """Test that a UTF-8 BOM is recognised and not glued to the first header name."""
+    result = read_leads(FIXTURES / "hubspot_bom.csv", con)
+    assert result.encoding == "utf-8-sig"
+    assert result.headers[0] == "Record ID"
+    assert column(con, "Company Name") == ["Example Co., Ltd.", None]
+
+
+def test_eight_export_keeps_one_row_per_card_exchange(con):
+    """Test that Eight's CP932/CRLF export keeps repeated people as separate rows."""
+    result = read_leads(FIXTURES / "eight_cards.csv", con)
+    assert result.rows == 3
+    assert result.headers[-1] == "'?'を含んだデータ"
+    assert column(con, "e-mail")[:2] == ["ken.tanaka@sample-seisakusho.co.jp"] * 2
+    assert column(con, "会社名") == ["株式会社サンプル製作所", "テスト商事株式会社", None]
+
+
+def test_tab_separated_with_commas_in_cells(con):
+    """Test that a tab-separated file is detected even when cells contain commas."""
+    result = read_leads(FIXTURES / "marketo.tsv", con)
+    assert result.delimiter == "\t"
+    assert len(result.headers) == 7
+    assert column(con, "企業名") == ["株式会社サンプル, 本社", "㈱テスト"]
+
+
+def test_blank_lines_and_empty_rows_are_not_rows(tmp_path, con):
+    """Test that blank lines and rows of empty fields are not counted."""
+    p = tmp_path / "blank.csv"
+    p.write_text("\n\nEmail,Company\n\na@x.co,X\n,,\n , \n\nb@y.co,Y\n\n\n", encoding="utf-8")
+    result = read_leads(p, con)
+    assert result.rows == 2
+    assert rows_of(con) == [(1, "a@x.co", "X"), (2, "b@y.co", "Y")]
+
+
+def test_embedded_newlines_and_quotes(tmp_path, con):
+    """Test that quoted cells with line breaks, delimiters and doubled quotes are kept."""
+    p = tmp_path / "q.csv"
+    text = 'Email,Notes\na@x.co,"line 1\nline 2, with comma ""quoted"""\nb@y.co,plain\n'
+    p.write_text(text, encoding="utf-8")
+    result = read_leads(p, con)
+    assert result.rows == 2
+    assert column(con, "Notes") == ['line 1\nline 2, with comma "quoted"', "plain"]
+
+
+def test_xlsx_first_sheet_with_dates_and_title_row(con):
+    """Test that the first sheet of an .xlsx is read, the title row skipped, date cells
+    written as ISO dates, and the user told other sheets were not read."""
+    result = read_leads(SAMPLES / "leads.xlsx", con)
+    assert result.rows == 200
+    dates = column(con, "最終活動日")
+    assert all(len(d) == 10 and d[4] == "-" for d in dates)
+    codes = dict(result.notes)
+    assert codes["ingest.note.first_sheet_only"] == {"sheet": "リード一覧", "count": 2}
+    assert codes["ingest.note.description_rows"] == {"count": 1}
+
+
+def test_xlsx_matches_the_same_rows_as_csv(tmp_path, con):
+    """Test that the xlsx generator's rows read back equal to the CSV of the same seed."""
+    write_xlsx(tmp_path / "l.xlsx", 30, seed=5)
+    write_list(tmp_path / "l.csv", "salesforce_ja", 30, seed=5, encoding="utf-8")
+    read_leads(tmp_path / "l.xlsx", con, table="x")
+    read_leads(tmp_path / "l.csv", con, table="c")
+    assert column(con, "メール", "x") == column(con, "メール", "c")
+    assert column(con, "会社名 / 取引先", "x") == column(con, "会社名 / 取引先", "c")
+
+
+def test_single_column_list_of_emails(tmp_path, con):
+    """Test that a one-column list (just e-mail addresses) is a valid table."""
+    p = tmp_path / "emails.csv"
+    p.write_text("Email\na@x.co\nb@y.co\nc@z.co\n", encoding="utf-8")
+    result = read_leads(p, con)
+    assert (result.rows, result.headers) == (3, ["Email"])
+
+
+def test_header_found_below_untitled_rows_without_known_words(tmp_path, con):
+    """Test that without known header words the first row of the usual width is the header."""
+    p = tmp_path / "x.csv"
+    p.write_text('"exported 2026-10-01"\ncol a,col b,col c\n1,2,3\n4,5,6\n', encoding="utf-8")
+    result = read_leads(p, con)
+    assert result.headers == ["col a", "col b", "col c"]
+    assert result.rows == 2
+
+
+# --- odd but readable rows ---------------------------------------------------------------
+
+
+def test_ragged_rows_are_padded_and_cut(con):
+    """Test that short rows are padded with NULL and long rows cut to the header width."""
+    result = read_leads(FIXTURES / "ragged.csv", con)
+    assert result.rows == 3
+    assert rows_of(con) == [
+        (1, "a@x.co", "X", None),
+        (2, "b@y.co", "Y", "03-1"),
+        (3, "c@z.co", "Z", "03-2"),
+    ]
+    assert "ingest.note.ragged_rows" in dict(result.notes)
+
+
+def test_nul_bytes_are_stripped(tmp_path, con):
+    """Test that NUL bytes are removed rather than making the file unreadable."""
+    p = tmp_path / "nul.csv"
+    p.write_bytes("Email,会社名\na@x.co,サン\x00プル\n\x00b@y.co,テスト\n".encode("cp932"))
+    result = read_leads(p, con)
+    assert result.encoding == "cp932"
+    assert rows_of(con) == [(1, "a@x.co", "サンプル"), (2, "b@y.co", "テスト")]
+    assert "ingest.note.nul_removed" in dict(result.notes)
+
+
+def test_hostile_headers_and_formula_cells_are_kept_as_text(con):
+    """Test that SQL-looking header names become plain column names, repeated names are
+    made unique, and formula-looking cells stay exactly as text."""
+    con.execute("CREATE TABLE leads AS SELECT 42 AS keep")
+    result = read_leads(FIXTURES / "hostile_headers.csv", con)
+    assert result.headers == [
+        'x"; DROP TABLE leads;--',
+        "Email",
+        "email (2)",
+        "column_4",
+        "_row (2)",
+        'a"b',
+        "Company",
+    ]
+    assert con.execute("SELECT keep FROM leads").fetchone() == (42,)
+    assert rows_of(con) == [
+        (1, "1", '=HYPERLINK("http://example.com")', "+81-3-1234", "-5", "@SUM(A1)", "=1+1", "株式会社サンプル")
+    ]  # fmt: skip
+
+
+def test_hostile_table_name_is_quoted(con):
+    """Test that the target table name is quoted, not executed."""
+    name = 'x"; DROP TABLE t;--'
+    con.execute("CREATE TABLE t AS SELECT 1 AS one")
+    result = read_leads(FIXTURES / "hubspot_bom.csv", con, table=name)
+    assert result.table == name
+    assert con.execute("SELECT one FROM t").fetchone() == (1,)
+    assert len(rows_of(con, name)) == 2
+
+
+def test_long_cells_are_truncated_with_a_note(tmp_path, con):
+    """Test that a cell over the length limit is cut, with a note naming the column."""
+    p = tmp_path / "long.csv"
+    p.write_text("Email,Notes\na@x.co," + "あ" * 50 + "\nb@y.co,short\n", encoding="utf-8")
+    result = read_leads(p, con, limits=IngestLimits(max_cell_chars=20))
+    assert column(con, "Notes") == ["あ" * 20, "short"]
+    note = dict(result.notes)["ingest.note.cells_truncated"]
+    assert note == {"count": 1, "max_chars": 20, "columns": "Notes"}
+
+
+# --- unusable inputs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "ingest.empty_file"),
+        (b"\xef\xbb\xbf", "ingest.empty_file"),
+        (b"\r\n\r\n   \r\n", "ingest.empty_file"),
+        (b",,,\n,,,\n", "ingest.empty_file"),
+        (b"Email,Company\r\n", "ingest.header_only"),
+        (
+            b'Email,Company\n\n"Grand Totals (0 records)"\n\n'
+            b'"Confidential Information - Do Not Distribute"\n',
+            "ingest.header_only",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "ingest.not_a_table"),
+        (bytes(range(256)) * 40, "ingest.not_a_table"),
+        (b"Email,Company\n\x81\x20x,y\n", "ingest.undecodable"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "ingest.old_excel"),
+    ],
+    ids=[
+        "empty",
+        "bom-only",
+        "blank-lines",
+        "only-separators",
+        "header-only",
+        "header-and-footers",
+        "png",
+        "binary",
+        "undecodable",
+        "xls",
+    ],
+)
+def test_unusable_files_raise_input_error(tmp_path, con, content, code):
+    """Test that an unusable file raises InputError with a clear, translated message."""
+    p = tmp_path / "leads.csv"
+    p.write_bytes(content)
+    expect_error(InputError, code, lambda: read_leads(p, con))
+
+
+def test_missing_file(tmp_path, con):
+    """Test that a missing path raises InputError naming only the file."""
+    err = expect_error(
+        InputError, "ingest.file_not_found", lambda: read_leads(tmp_path / "no.csv", con)
+    )
+    assert err.params == {"path": "no.csv"}
+
+
+def test_truncated_xlsx(tmp_path, con):
+    """Test that an .xlsx cut in half is reported as damaged."""
+    p = tmp_path / "cut.xlsx"
+    p.write_bytes((SAMPLES / "leads.xlsx").read_bytes()[:12000])
+    expect_error(InputError, "ingest.xlsx_corrupt", lambda: read_leads(p, con))
+
+
+def test_zip_that_is_not_a_workbook(tmp_path, con):
+    """Test that a zip (e.g. a .docx renamed) is refused as not a table."""
+    p = tmp_path / "doc.csv"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    expect_error(InputError, "ingest.not_a_table", lambda: read_leads(p, con))
+
+
+def _xlsx_with(tmp_path, name, sheet_xml: bytes, compress=zipfile.ZIP_DEFLATED) -> Path:
+    """A real generated workbook with its first sheet's XML replaced."""
+    base = tmp_path / "base.xlsx"
+    write_xlsx(base, 5)
+    out = tmp_path / name
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", compress) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml
+            dst.writestr(info.filename, data)
+    return out
+
+
+def test_zip_bomb_xlsx_is_refused_before_parsing(tmp_path, con):
+    """Test that a sheet that would unpack to a huge size (high ratio) is refused."""
+    body = b'<?xml version="1.0"?><worksheet><sheetData>' + b" " * (60 * 1024 * 1024)
+    p = _xlsx_with(tmp_path, "bomb.xlsx", body + b"</sheetData></worksheet>")
+    assert p.stat().st_size < 1024 * 1024
+    expect_error(LimitError, "ingest.zip_bomb", lambda: read_leads(p, con))
+
+
+def test_xlsx_over_total_uncompressed_limit(tmp_path, con):
+    """Test that the declared total unpacked size is checked against the limit."""
+    limits = IngestLimits(max_xlsx_uncompressed_bytes=10_000)
+    expect_error(
+        LimitError,
+        "ingest.zip_bomb",
+        lambda: read_leads(SAMPLES / "leads.xlsx", con, limits=limits),
+    )
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+
+
+def test_xml_entity_bomb_xlsx_is_refused(tmp_path, con):
+    """Test that a sheet declaring XML entities (billion laughs) is refused."""
+    sheet = BILLION_LAUGHS + (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    p = _xlsx_with(tmp_path, "lol.xlsx", sheet)
+    expect_error(InputError, "ingest.xml_entities", lambda: read_leads(p, con))
+
+
+def test_xml_entities_hidden_after_a_long_comment_are_still_refused(tmp_path, con):
+    """Test that the XML parser itself refuses entities the quick prolog scan cannot see."""
+    sheet = (
+        b'<?xml version="1.0"?>\n<!--'
+        + b"x" * (100 * 1024)
+        + b"-->"
+        + BILLION_LAUGHS.split(b"\n", 1)[1]
+        + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    p = _xlsx_with(tmp_path, "lol2.xlsx", sheet)
+    err = expect_error(InputError, "ingest.xml_entities", lambda: read_leads(p, con))
+    assert isinstance(err, InputError)
+
+
+# --- limits ------------------------------------------------------------------------------
+
+
+def test_ten_thousand_columns_is_a_limit_error(tmp_path, con):
+    """Test that a file with 10,000 columns is refused with the column limit."""
+    p = tmp_path / "wide.csv"
+    header = ",".join(f"field{i}" for i in range(10_000))
+    p.write_text(header + "\n" + ",".join("x" * 10_000) + "\n", encoding="utf-8")
+    err = expect_error(LimitError, "ingest.too_many_columns", lambda: read_leads(p, con))
+    assert err.params == {"columns": 10_000, "max": 500}
+
+
+def test_file_size_limit(tmp_path, con):
+    """Test that a file over the size limit is refused before it is read."""
+    p = tmp_path / "big.csv"
+    p.write_bytes(b"Email\n" + b"a@x.co\n" * (1024 * 1024 * 3 // 2 // 7))
+    limits = IngestLimits(max_file_bytes=1024 * 1024)
+    err = expect_error(LimitError, "ingest.too_large", lambda: read_leads(p, con, limits=limits))
+    assert err.params == {"size_mb": 1.5, "max_mb": 1}
+
+
+def test_row_limit(tmp_path, con):
+    """Test that more data rows than the limit raise LimitError, exactly at the limit not."""
+    p = tmp_path / "rows.csv"
+    p.write_text("Email\n" + "".join(f"u{i}@x.co\n" for i in range(50)), encoding="utf-8")
+    assert read_leads(p, con, limits=IngestLimits(max_rows=50)).rows == 50
+    expect_error(
+        LimitError,
+        "ingest.too_many_rows",
+        lambda: read_leads(p, con, limits=IngestLimits(max_rows=49)),
+    )
+
+
+def test_progress_is_reported_in_order(con):
+    """Test that progress goes from 0 to 1 without going back, with known stage texts."""
+    seen = []
+    read_leads(SAMPLES / "salesforce_leads_ja.csv", con, progress=lambda f, s: seen.append((f, s)))
+    fractions = [f for f, _ in seen]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert seen[-1][1] == "ingest.progress.done"
+    for _, stage in seen:
+        assert t(stage, "ja") != stage and t(stage, "en") != stage
+
+
+# --- DuckDB lockdown ---------------------------------------------------------------------
+
+
+def test_locked_connection_reads_only_allowed_paths(tmp_path):
+    """Test that a locked connection reads its allowed file and nothing else, cannot
+    write files, install or load extensions, or change settings."""
+    ok, other = tmp_path / "ok.csv", tmp_path / "other.csv"
+    ok.write_text("a\n1\n", encoding="utf-8")
+    other.write_text("a\n2\n", encoding="utf-8")
+    c = locked_connection(allowed_paths=[ok])
+    assert c.execute("SELECT * FROM read_csv(?)", [str(ok)]).fetchall() == [(1,)]
+    refused = [
+        ("SELECT * FROM read_csv(?)", [str(other)]),
+        ("SELECT * FROM read_text(?)", ["/etc/passwd"]),
+        (f"COPY (SELECT 1) TO '{tmp_path / 'out.csv'}'", None),
+        ("INSTALL httpfs", None),
+        ("LOAD httpfs", None),
+        ("SET enable_external_access = true", None),
+        ("SET memory_limit = '8GB'", None),
+        ("SET lock_configuration = false", None),
+        (f"ATTACH '{tmp_path / 'x.db'}'", None),
+    ]
+    for sql, params in refused:
+        with pytest.raises(duckdb.Error):
+            c.execute(sql, params)
+    assert not (tmp_path / "out.csv").exists()
+    assert c.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "8.0 GiB"
+    c.close()
+
+
+def test_read_leads_needs_no_file_access_on_the_callers_connection(con):
+    """Test that a caller's connection with no file access at all still receives the table."""
+    result = read_leads(SAMPLES / "salesforce_leads_ja.csv", con)
+    assert result.rows == 300
+    with pytest.raises(duckdb.Error):
+        con.execute("SELECT * FROM read_csv(?)", [str(SAMPLES / "salesforce_leads_ja.csv")])
+
+
+# --- property: any bytes -----------------------------------------------------------------
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=600),
+        st.text(alphabet=st.sampled_from(list('ab,\t"\n\r =;|メール会社\x00')), max_size=300).map(
+            lambda s: s.encode("utf-8")
+        ),
+        st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.binary(max_size=400).map(lambda b: b"PK\x03\x04" + b),
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx", ".tsv"]),
+)
+def test_any_bytes_give_a_table_or_a_clear_error(tmp_path, data, suffix):
+    """Test that any bytes either read as a table or raise InputError/LimitError."""
+    p = tmp_path / f"upload{suffix}"
+    p.write_bytes(data)
+    c = duckdb.connect()
+    try:
+        result = read_leads(p, c)
+    except (InputError, LimitError) as exc:
+        assert t(exc.code, "en") != exc.code
+    else:
+        assert result.rows > 0
+        assert c.execute("SELECT count(*) FROM raw_leads").fetchone()[0] == result.rows
+    finally:
+        c.close()
+
+
+_cell = st.text(
+    alphabet=st.sampled_from(list('abcXYZ0189 ,;\t"\n\r@.-=株式会社テストメール髙﨑')), max_size=12
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(_cell, min_size=4, max_size=4), min_size=1, max_size=25).filter(
+        lambda rows: all(any(c.strip() for c in r) for r in rows)
+    ),
+    delimiter=st.sampled_from([",", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
+)
+def test_written_table_reads_back_exactly(tmp_path, rows, delimiter, encoding):
+    """Test that any table written by a CSV writer reads back cell for cell."""
+    header = ["Email", "Company", "Last Name", "Notes"]
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    p = tmp_path / "t.csv"
+    p.write_bytes(buf.getvalue().encode(encoding))
+    c = duckdb.connect()
+    try:
+        result = read_leads(p, c)
+        assert result.headers == header
+        assert result.rows == len(rows)
+        got = [[v or "" for v in r[1:]] for r in rows_of(c)]
+        assert got == rows
+    finally:
+        c.close()
