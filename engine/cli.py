@@ -33,14 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m engine", description="Senryoku (戦力診断) engine")
     parser.add_argument("--lang", choices=["ja", "en"], default=None, help="message language")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # --lang is accepted before or after the command; after it, it only sets when given.
+    lang_after = _Parser(add_help=False)
+    lang_after.add_argument("--lang", choices=["ja", "en"], default=argparse.SUPPRESS)
 
-    p = sub.add_parser("profile", help="profile a lead list (CSV/TSV/XLSX)")
+    p = sub.add_parser("profile", parents=[lang_after], help="profile a lead list (CSV/TSV/XLSX)")
     p.add_argument("leads", help="lead list file")
     p.add_argument("--lists", help="YAML: own/competitors/partners/icp")
     p.add_argument("--mapping", help="YAML: column mapping overrides")
     p.add_argument("--format", choices=["json", "text"], default="text")
 
-    d = sub.add_parser("diagnose", help="diagnose from facts or questionnaire answers")
+    d = sub.add_parser(
+        "diagnose", parents=[lang_after], help="diagnose from facts or questionnaire answers"
+    )
     src = d.add_mutually_exclusive_group(required=True)
     src.add_argument("--facts", help="YAML facts file")
     src.add_argument("--answers", help="YAML answers file (needs --questionnaire)")

@@ -54,3 +54,15 @@ def test_cli_bad_usage_is_one_line_exit_2():
     assert r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1
     assert "Traceback" not in r.stderr
+
+
+def test_cli_lang_is_accepted_after_the_command():
+    """Test that --lang works after the subcommand and switches the error language."""
+    r = subprocess.run(
+        [sys.executable, "-m", "engine", "profile", "no-such-file.csv", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2
+    assert "File not found" in r.stderr and "Traceback" not in r.stderr
