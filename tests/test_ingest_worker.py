@@ -1,0 +1,89 @@
+"""Reading an upload in a worker process with memory and time limits."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bench.gen_leads import write_list
+from engine.errors import InputError, LimitError
+from engine.i18n import t
+from engine.ingest import locked_connection, read_leads
+from engine.worker import WorkerLimits, read_leads_isolated
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture
+def con():
+    c = locked_connection()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """Point the parent's temp files at an empty directory so leftovers are visible."""
+    d = tmp_path / "parent-tmp"
+    d.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(d))
+    return d
+
+
+def test_isolated_read_equals_in_process_read(con, private_tmp):
+    """Test that the worker returns the same result and table as read_leads, and its
+    temp directory is gone afterwards."""
+    path = SAMPLES / "salesforce_leads_ja.csv"
+    seen = []
+    iso = read_leads_isolated(path, con, table="iso", progress=lambda f, s: seen.append(s))
+    direct = read_leads(path, con, table="direct")
+    assert iso == replace(direct, table="iso")
+    a = con.execute('SELECT * FROM iso ORDER BY "_row"').fetchall()
+    b = con.execute('SELECT * FROM direct ORDER BY "_row"').fetchall()
+    assert len(a) == 300 and a == b
+    assert "ingest.progress.done" in seen
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_worker_input_error_reaches_the_parent_as_is(tmp_path, con, capfd):
+    """Test that an unusable file gives the same InputError through the worker, and
+    nothing of the worker's output reaches the terminal."""
+    p = tmp_path / "empty.csv"
+    p.write_bytes(b"Email,Company\r\n")
+    with pytest.raises(InputError) as info:
+        read_leads_isolated(p, con)
+    assert info.value.code == "ingest.header_only"
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_worker_over_memory_limit_fails_cleanly(tmp_path, con, capfd, private_tmp):
+    """Test that a worker exceeding a tiny memory limit ends with a clear LimitError,
+    no traceback on the terminal, and the parent still works afterwards."""
+    p = tmp_path / "leads.csv"
+    write_list(p, "hubspot", 20_000, seed=2)
+    with pytest.raises(LimitError) as info:
+        read_leads_isolated(p, con, limits=WorkerLimits(memory_mb=200, seconds=60))
+    assert info.value.code == "ingest.worker_memory"
+    assert "200" in info.value.message("ja") and "200" in info.value.message("en")
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and err == ""
+    assert list(private_tmp.iterdir()) == []
+    assert read_leads(SAMPLES / "hubspot_contacts.csv", con).rows == 300
+
+
+def test_worker_timeout_is_a_limit_error(tmp_path, con, private_tmp):
+    """Test that a worker over its time limit is stopped with a clear LimitError and the
+    parent can read the next file."""
+    p = tmp_path / "leads.csv"
+    write_list(p, "salesforce_ja", 20_000, seed=4)
+    with pytest.raises(LimitError) as info:
+        read_leads_isolated(p, con, limits=WorkerLimits(seconds=0.05))
+    assert info.value.code == "ingest.worker_timeout"
+    assert info.value.params == {"seconds": "0.05"}
+    assert t("ingest.worker_timeout", "en", seconds="0.05") in info.value.message("en")
+    assert list(private_tmp.iterdir()) == []
+    assert read_leads_isolated(SAMPLES / "marketo_leads.tsv", con).rows == 200
