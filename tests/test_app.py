@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.charts import CATEGORIES
 from engine.leadset import LeadSet
-from engine.lists import Lists
+from engine.lists import Lists, load_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "salesforce_leads_ja.csv"
@@ -109,3 +109,111 @@ def test_broken_share_link_says_so():
     at.run()
     assert not at.exception
     assert any("共有リンクを読み取れませんでした" in e.value for e in at.error)
+
+
+def _questionnaire_app(qid: str) -> AppTest:
+    at = _app()
+    at.button_group(key="questionnaire_select").set_value(qid).run()
+    assert not at.exception
+    return at
+
+
+def test_full_questionnaire_branches_live_and_keeps_answers():
+    """Test that answering ma_in_use=yes reveals its follow-ups, no hides them, and
+    answers survive a trip to another page."""
+    at = _questionnaire_app("full")
+    assert "q_ma_tool" not in [w.key for w in at.radio]
+    at.radio(key="q_ma_in_use").set_value(True).run()
+    assert "q_ma_tool" in [w.key for w in at.radio]
+    assert "q_mql_definition_agreed" in [w.key for w in at.radio]
+    at.number_input(key="q_leads_total").set_value(5000).run()
+    at.radio(key="q_ma_in_use").set_value(False).run()
+    assert "q_ma_tool" not in [w.key for w in at.radio]
+    assert at.session_state["answers"] == {"ma_in_use": False, "leads_total": 5000}
+    at.switch_page("pages/sales.py").run()
+    at.switch_page("pages/questionnaire.py").run()
+    assert at.number_input(key="q_leads_total").value == 5000
+    assert at.radio(key="q_ma_in_use").value is False
+
+
+def test_results_show_the_engine_diagnosis_and_a_share_link_restores_it():
+    """Test that the results page shows the engine's numbers for the answers given, and
+    that opening its share link in a new session shows the same."""
+    from engine.diagnose import diagnose
+    from engine.questionnaire import available_questionnaires
+    from engine.share import decode
+
+    at = _questionnaire_app("quick")
+    at.number_input(key="q_leads_total").set_value(8000).run()
+    at.number_input(key="q_target_leads").set_value(1500).run()
+    at.switch_page("pages/sales.py").run()
+    at.slider(key="rating_closing").set_value(5).run()
+    at.slider(key="rating_appointment").set_value(1).run()
+    at.slider(key="rating_relationship").set_value(2).run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception and not at.error
+    facts = (
+        available_questionnaires()["quick"]
+        .to_facts({"leads_total": 8000, "target_leads": 1500})
+        .with_values(
+            {
+                "sales.ratings.appointment": 1,
+                "sales.ratings.relationship": 2,
+                "sales.ratings.opportunity": 3,
+                "sales.ratings.closing": 5,
+            }
+        )
+    )
+    expected = diagnose(facts, None, "ja")
+    metrics = _metrics(at)
+    assert metrics["ターゲットリード数"] == "1,500"
+    assert metrics["リード基盤"] == "運用可能（1,000〜2,999 件）"
+    assert expected.lead_base == "workable"
+    texts = " ".join(m.value for m in at.markdown)
+    assert "営業の前で見極める" in texts  # qualify_before_sales for a closing-heavy team
+    assert [w.value for w in at.warning] == [w.text for w in expected.warnings]
+    link = next(c.value for c in at.code if "?s=" in c.value)
+    token = link.split("?s=", 1)[1]
+    assert decode(token)["sales"]["ratings"]["closing"] == 5
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.query_params["s"] = token
+    fresh.run()
+    fresh.switch_page("pages/results.py").run()
+    assert not fresh.exception
+    assert _metrics(fresh)["ターゲットリード数"] == "1,500"
+    assert [w.value for w in fresh.warning] == [w.text for w in expected.warnings]
+
+
+def test_sample_button_walks_to_results_with_the_sample_list():
+    """Test that 'try with sample data' loads the export, lists and answers and shows results."""
+    at = _app()
+    at.button(key="sample_button").click().run()
+    assert not at.exception and not at.error
+    assert at.header[0].value == "4. 診断結果"
+    with LeadSet.open(SAMPLE) as leadset:
+        expected = leadset.profile(load_lists(ROOT / "sample_data" / "lists.yaml"))
+    metrics = _metrics(at)
+    assert metrics["ターゲットリード数"] == f"{expected.categories['target']:,}"
+    assert metrics["総行数"] == f"{expected.rows:,}"
+
+
+def test_saved_inputs_load_back_on_the_first_page():
+    """Test that an inputs.json from the results page restores answers, sales and lists."""
+    from engine.share import inputs_to_json
+
+    doc = inputs_to_json(
+        "quick",
+        {"leads_total": 4000, "target_leads": 3200},
+        {"headcount": 12, "ratings": {"closing": 4}},
+        {"competitors": {"domains": ["rival-ma.co.jp"], "companies": []}},
+        3,
+    )
+    at = _app()
+    at.file_uploader(key="inputs_file").upload("inputs.json", doc.encode(), "application/json")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["answers"] == {"leads_total": 4000, "target_leads": 3200}
+    assert at.session_state["sales"]["headcount"] == 12
+    assert at.session_state["lists"].competitors.domains == ["rival-ma.co.jp"]
+    assert at.number_input(key="q_target_leads").value == 3200
