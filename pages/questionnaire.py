@@ -119,6 +119,10 @@ st.segmented_control(
     required=True,
 )
 
+description = getattr(questionnaire, "description", None)
+if callable(description):
+    st.caption(description(lang()))
+
 answers = st.session_state["answers"]
 visible = list(questionnaire.visible(answers))
 for question in visible:
