@@ -14,6 +14,7 @@ import pytest
 from tests.e2e.conftest import ROOT, start_app, stop_app
 
 XSS = "<img src=x onerror=alert(1)>"
+UPLOADER = ".st-key-leads_file [data-testid=stFileUploaderDropzoneInput]"
 LABELS = {
     "ja": {"total": "総行数", "privacy": "アップロードした行はこのセッションのメモリ内にだけ"},
     "en": {"total": "Total rows", "privacy": "Uploaded rows stay only in this session's memory"},
@@ -50,7 +51,7 @@ def server(tmp_path_factory):
 
 def _upload(page, url: str, path: Path, lang: str) -> None:
     page.goto(f"{url}/leads")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.locator(UPLOADER).set_input_files(str(path))
     page.get_by_test_id("stMetric").filter(has_text=LABELS[lang]["total"]).wait_for(timeout=60_000)
 
 
@@ -102,7 +103,7 @@ def test_two_sessions_see_only_their_own_rows_and_logs_hold_no_email(server, bro
             pages[lang].goto(f"{url}/leads")
         # Both uploads are in flight before either is checked.
         for lang, page in pages.items():
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(files[lang]))
+            page.locator(UPLOADER).set_input_files(str(files[lang]))
         for lang, page in pages.items():
             page.get_by_test_id("stMetric").filter(has_text=LABELS[lang]["total"]).wait_for()
         assert _total_rows(pages["ja"], "ja") == "7"
@@ -115,7 +116,7 @@ def test_two_sessions_see_only_their_own_rows_and_logs_hold_no_email(server, bro
             assert mine in cells and theirs not in cells
         # Reloading a session starts empty: nothing of the other session leaks in.
         pages["ja"].reload()
-        pages["ja"].get_by_test_id("stFileUploaderDropzoneInput").wait_for(state="attached")
+        pages["ja"].locator(UPLOADER).wait_for(state="attached")
         assert (
             pages["ja"].get_by_test_id("stMetric").filter(has_text=LABELS["ja"]["total"]).count()
             == 0

@@ -1,0 +1,273 @@
+"""Load test (``make loadtest``): concurrent browser sessions run the whole journey.
+
+10 Playwright contexts (Debian Chromium) at once, three rounds. Each session: open the
+app, load the sample answers, upload a 20,000-row lead list, open the sales page, the
+results, and download the HTML report. Prints p50/p95 per step, the error count (must be
+0) and the server's memory (RSS of the streamlit process) after the sessions ended
+compared with its idle baseline (must return to within 20%).
+
+Not a timed test: it prints figures. ``python -m bench.loadtest --sessions 3 --rounds 1``
+for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+STEPS = ("open", "sample", "upload_profile", "sales", "results", "report")
+# Sessions whose browser went away are dropped after this many seconds (Streamlit keeps
+# them 120 s by default so a flaky connection can resume).
+SESSION_TTL = 10
+MEMORY_TOLERANCE = 0.20
+
+
+def lead_file(rows: int) -> Path:
+    """A realistic Salesforce (ja, CP932) export of ``rows`` leads, made once."""
+    path = DATA / f"loadtest_leads_{rows}.csv"
+    if not path.exists():
+        try:
+            from bench.gen_leads import write_list
+
+            write_list(path, "salesforce_ja", rows)
+        except ImportError:
+            _fallback_leads(path, rows)
+    return path
+
+
+def _fallback_leads(path: Path, rows: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="cp932", newline="") as fh:
+        fh.write("会社名,姓,名,メール,電話,状況\r\n")
+        for i in range(rows):
+            fh.write(
+                f"株式会社負荷{i % 997},山田,{i},lead{i}@load{i % 997}.example,03-{i:08d},MQL\r\n"
+            )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    store = Path(tempfile.mkdtemp(prefix="senryoku-load-")) / "store.duckdb"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--server.disconnectedSessionTTL",
+            str(SESSION_TTL),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "SENRYOKU_STORE_PATH": str(store)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(log_path.read_text(errors="replace"))
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not become healthy")
+
+
+def rss_mb(proc: subprocess.Popen) -> float:
+    return psutil.Process(proc.pid).memory_info().rss / 1024 / 1024
+
+
+async def journey(browser, url: str, leads: Path, rows_text: str, times, errors) -> None:
+    """One prospect's whole journey in its own browser context."""
+    from playwright.async_api import expect
+
+    ctx = await browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(180_000)
+    page = await ctx.new_page()
+    step, started = "open", time.perf_counter()
+
+    def done(name: str) -> None:
+        nonlocal step, started
+        times[name].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        step = STEPS[min(STEPS.index(name) + 1, len(STEPS) - 1)]
+
+    try:
+        await page.goto(url)
+        await page.locator(".st-key-sample_button button").first.wait_for()
+        done("open")
+        await page.locator(".st-key-sample_button button").first.click()
+        await page.locator(".st-key-results_metrics").wait_for()
+        done("sample")
+        nav = page.get_by_test_id("stSidebarNav")
+        await nav.get_by_text("Lead list", exact=True).click()
+        await page.locator(
+            ".st-key-leads_file [data-testid=stFileUploaderDropzoneInput]"
+        ).set_input_files(str(leads))
+        total = page.locator(".st-key-lead_metrics [data-testid=stMetric]").first
+        await expect(total.get_by_test_id("stMetricValue")).to_have_text(rows_text, timeout=180_000)
+        done("upload_profile")
+        await nav.get_by_text("Sales funnel", exact=True).click()
+        await page.get_by_test_id("stSlider").first.wait_for()
+        done("sales")
+        await nav.get_by_text("Results", exact=True).click()
+        metrics = page.locator(".st-key-results_metrics")
+        await expect(metrics).to_contain_text(rows_text, timeout=180_000)
+        done("results")
+        async with page.expect_download() as info:
+            await page.locator(".st-key-download_report_html button").click()
+        download = await info.value
+        await download.path()
+        done("report")
+        if await page.get_by_test_id("stException").count():
+            raise RuntimeError("an exception is shown on the page")
+    except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
+        errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await ctx.close()
+
+
+async def run_rounds(url: str, leads: Path, rows_text: str, sessions: int, rounds: int):
+    from playwright.async_api import async_playwright
+
+    times: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        for r in range(rounds):
+            t0 = time.perf_counter()
+            await asyncio.gather(
+                *(journey(browser, url, leads, rows_text, times, errors) for _ in range(sessions))
+            )
+            print(f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s", flush=True)
+        await browser.close()
+    return times, errors
+
+
+async def warm_up(url: str, leads: Path, rows_text: str) -> list[str]:
+    times, errors = await run_rounds(url, leads, rows_text, 1, 1)
+    return errors
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def settle(proc: subprocess.Popen, target: float | None, wait: float) -> float:
+    """RSS after disconnected sessions expire: poll until within target or ``wait`` s."""
+    deadline = time.time() + wait
+    time.sleep(SESSION_TTL + 5)
+    value = rss_mb(proc)
+    while time.time() < deadline and target is not None and value > target:
+        time.sleep(2)
+        value = rss_mb(proc)
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.loadtest")
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rows", type=int, default=20_000)
+    args = ap.parse_args(argv)
+    if not os.path.exists(CHROMIUM):
+        print(f"loadtest: {CHROMIUM} missing (make system-deps)")
+        return 1
+
+    leads = lead_file(args.rows)
+    rows_text = f"{args.rows:,}"
+    log_path = Path(tempfile.mkdtemp(prefix="senryoku-loadlog-")) / "server.log"
+    proc, url = start_server(log_path)
+    failed = False
+    try:
+        fresh = rss_mb(proc)
+        warm_errors = asyncio.run(warm_up(url, leads, rows_text))
+        gc.collect()
+        baseline = settle(proc, None, 0)
+        print(f"server RSS: fresh {fresh:.0f} MB; idle after one warm-up journey {baseline:.0f} MB")
+        times, errors = asyncio.run(run_rounds(url, leads, rows_text, args.sessions, args.rounds))
+        peak = rss_mb(proc)
+        after = settle(proc, baseline * (1 + MEMORY_TOLERANCE), 90)
+        log = log_path.read_text(errors="replace")
+        server_errors = log.count("Traceback")
+
+        print(
+            f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, "
+            f"{args.rows:,}-row upload ({leads.stat().st_size / 1024 / 1024:.1f} MB, CP932)"
+        )
+        print(f"{'step':16} {'n':>4} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
+        for step in STEPS:
+            values = times.get(step, [])
+            if values:
+                print(
+                    f"{step:16} {len(values):4d} {_pct(values, 0.5):8.2f} "
+                    f"{_pct(values, 0.95):8.2f} {max(values):8.2f}"
+                )
+            else:
+                print(f"{step:16} {0:4d} {'-':>8} {'-':>8} {'-':>8}")
+        total_errors = len(errors) + len(warm_errors) + server_errors
+        print(
+            f"errors: {total_errors} (journeys {len(errors)}, warm-up {len(warm_errors)}, "
+            f"server tracebacks {server_errors})"
+        )
+        for e in (warm_errors + errors)[:10]:
+            print(f"  - {e}")
+        change = (after - baseline) / baseline
+        print(
+            f"server RSS: idle {baseline:.0f} MB, peak during rounds {peak:.0f} MB, "
+            f"after sessions ended {after:.0f} MB ({change:+.0%}; must be within "
+            f"{MEMORY_TOLERANCE:.0%})"
+        )
+        failed = total_errors > 0 or change > MEMORY_TOLERANCE
+        print("loadtest:", "FAIL" if failed else "OK")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
