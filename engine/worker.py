@@ -147,7 +147,10 @@ def _run_worker(job: dict, limits: WorkerLimits, progress: Progress | None) -> d
         return final
     if final is not None and "error" in final:
         return final
-    if code == EXIT_MEMORY:
+    # Native code that cannot get memory under RLIMIT_AS often dies by a signal (SIGSEGV,
+    # SIGABRT) instead of raising; the kernel's OOM killer sends SIGKILL.
+    memory_signals = {-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGKILL, -signal.SIGBUS}
+    if code == EXIT_MEMORY or code in memory_signals:
         raise LimitError("ingest.worker_memory", memory_mb=limits.memory_mb)
     raise LimitError("ingest.worker_failed")
 
@@ -167,6 +170,7 @@ def _parse(line: bytes) -> dict | None:
 def _load_parquet(path: Path, con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Stream the worker's Parquet into ``table`` without giving ``con`` file access."""
     import pyarrow as pa
+    import pyarrow.compute  # noqa: F401
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
@@ -200,6 +204,7 @@ def _child() -> int:
     import defusedxml  # noqa: F401
     import openpyxl  # noqa: F401
     import pyarrow as pa
+    import pyarrow.compute  # noqa: F401
     import pyarrow.parquet as pq
 
     from engine.ingest import locked_connection, read_leads
@@ -227,8 +232,11 @@ def _child() -> int:
         return 0
     except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError):
         return EXIT_MEMORY
-    except duckdb.Error as exc:
-        if "memory" in str(exc).lower() or "allocat" in str(exc).lower():
+    except (duckdb.Error, ImportError, RuntimeError, OSError) as exc:
+        # Under RLIMIT_AS, failures to map a library, start a thread or allocate surface
+        # as these types; their text says which.
+        text = str(exc).lower()
+        if any(w in text for w in ("memory", "allocat", "map segment", "thread", "mmap")):
             return EXIT_MEMORY
         return EXIT_FAILED
 

@@ -87,3 +87,24 @@ def test_worker_timeout_is_a_limit_error(tmp_path, con, private_tmp):
     assert t("ingest.worker_timeout", "en", seconds="0.05") in info.value.message("en")
     assert list(private_tmp.iterdir()) == []
     assert read_leads_isolated(SAMPLES / "marketo_leads.tsv", con).rows == 200
+
+
+def test_killed_worker_is_a_limit_error(con, private_tmp):
+    """Test that a worker killed mid-parse (as the OOM killer would) ends in a LimitError
+    and leaves no temp files or child process behind."""
+    import signal
+
+    import psutil
+
+    def workers():
+        return [c for c in psutil.Process().children() if "engine.worker" in " ".join(c.cmdline())]
+
+    def kill_children(fraction, stage):
+        for child in workers():
+            child.send_signal(signal.SIGKILL)
+
+    with pytest.raises(LimitError) as info:
+        read_leads_isolated(SAMPLES / "sansan_cards.csv", con, progress=kill_children)
+    assert info.value.code == "ingest.worker_memory"
+    assert workers() == []
+    assert list(private_tmp.iterdir()) == []
