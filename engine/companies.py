@@ -30,6 +30,28 @@ def _nfkc_arrow(values: pa.Array) -> pa.Array:
 
 
 @cache
+def nfkc_gate() -> str:
+    """An RE2 character class of every character NFKC may change or combine (computed
+    from ``unicodedata``): text without any of them is already NFKC, so the Python
+    function is called only for the few values that need it."""
+    cps = [
+        cp
+        for cp in range(0xA0, 0x30000)
+        if not 0xD800 <= cp < 0xE000
+        and (unicodedata.combining(chr(cp)) or not unicodedata.is_normalized("NFKC", chr(cp)))
+    ]
+    cps += [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]  # Hangul jamo that compose
+    ranges: list[tuple[int, int]] = []
+    for cp in sorted(set(cps)):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    part = lambda a, b: f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}"  # noqa: E731
+    return "[" + "".join(part(a, b) for a, b in ranges) + "]"
+
+
+@cache
 def legal_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(japanese substrings, english words) from ``engine/data/legal_forms.yaml``,
     NFKC and lower-cased, longest first so 医療法人社団 goes before 医療法人."""
@@ -65,7 +87,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     lit = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
     con.execute(
         "CREATE OR REPLACE TEMP MACRO senryoku_nfkc(x) AS "
-        f"CASE WHEN strlen(x) = length(x) THEN x ELSE {NFKC_UDF}(x) END"
+        f"CASE WHEN strlen(x) = length(x) THEN x WHEN regexp_matches(x, {lit(nfkc_gate())}) "
+        f"THEN {NFKC_UDF}(x) ELSE x END"
     )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO company_key(x) AS nullif(regexp_replace("

@@ -54,6 +54,15 @@ EMAIL_RE = (
 # six digits anywhere (hyphens, spaces and brackets in between are fine)
 PHONE_RE = r"(?:[0-9０-９][^0-9０-９]*){6}"
 DEPARTED_RE = r"(?i)退職|退社|転職|異動|left the company|no longer with"
+DATE_FORMATS = (
+    "%Y/%m/%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+)
 RETIRED_FLAG_VALUES = ("1", "true", "yes", "y", "t", "はい", "○", "〇", "●", "✓", "✔", "退職")
 
 
@@ -62,9 +71,11 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _col(mapping: Mapping, field: str) -> str:
+def _col(mapping: Mapping, field: str, alias: str = "") -> str:
     header = mapping.get(field)
-    return quote_ident(header) if header else "CAST(NULL AS VARCHAR)"
+    if not header:
+        return "CAST(NULL AS VARCHAR)"
+    return f"{alias}.{quote_ident(header)}" if alias else quote_ident(header)
 
 
 def _filled(expr: str) -> str:
@@ -112,8 +123,12 @@ def free_mail_domains() -> tuple[str, ...]:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Date parsing macro used by the feature step (the NFKC and company-key macros come
     from :mod:`engine.companies`)."""
+    # strptime handles the common export formats quickly; the regex catches the rest
+    # (2024年1月5日, dates inside longer text, M/D/YYYY).
+    formats = ", ".join(_lit(f) for f in DATE_FORMATS)
     con.execute(
         "CREATE OR REPLACE TEMP MACRO lead_date(x) AS coalesce("
+        f"CAST(try_strptime(x, [{formats}]) AS DATE), "
         r"try_cast(regexp_replace(regexp_extract(x, '\d{4}[/.年-]\d{1,2}[/.月-]\d{1,2}'), "
         r"'[/.年月]', '-', 'g') AS DATE), "
         r"try_cast(regexp_replace(regexp_extract(x, '^\s*\d{1,2}/\d{1,2}/\d{4}'), "
@@ -125,9 +140,10 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     """Step 1: the ``_features`` table (one row per lead row)."""
     c = lambda f: _col(mapping, f)  # noqa: E731
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
+    # no trim: the name and company keys drop all whitespace themselves
     name_expr = (
-        f"coalesce({_filled(c('full_name'))}, "
-        f"nullif(concat_ws(' ', {_filled(c('last_name'))}, {_filled(c('first_name'))}), ''))"
+        f"coalesce(nullif({c('full_name')}, ''), "
+        f"nullif(concat_ws(' ', nullif({c('last_name')}, ''), nullif({c('first_name')}, '')), ''))"
     )
     departed_checks = "\n".join(
         f"WHEN regexp_matches({c(f)}, {_lit(DEPARTED_RE)}) THEN 'departed_{f}'"
@@ -142,9 +158,9 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     WITH src AS (
         SELECT _row,
             lower(trim(senryoku_nfkc({_filled(c("email"))}))) AS email_norm,
-            {_filled(c("company"))} AS company,
+            nullif({c("company")}, '') AS company,
             {name_expr} AS name,
-            {_filled(c("title"))} AS title,
+            nullif({c("title")}, '') AS title,
             coalesce(regexp_matches({c("phone")}, {_lit(PHONE_RE)}), false)
                 OR coalesce(regexp_matches({c("mobile")}, {_lit(PHONE_RE)}), false) AS has_phone,
             CASE
@@ -175,12 +191,30 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
             nullif(lower(regexp_replace(senryoku_nfkc(name), '\\s+', '', 'g')), '') AS name_key
         FROM src LEFT JOIN companies USING (company)
     ),
+    -- Grouping a million distinct strings is the expensive part: group their 64-bit
+    -- hashes first, then look at the few repeated values exactly.
+    hashed AS (
+        SELECT _row, email_valid, email_norm, name_key, coalesce(company_key, '') AS company_j,
+            CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
+            CASE WHEN name_key IS NOT NULL THEN hash(name_key, company_j) END AS name_hash
+        FROM keyed
+    ),
+    repeated_emails AS (
+        SELECT email_hash FROM hashed WHERE email_hash IS NOT NULL
+        GROUP BY email_hash HAVING count(*) > 1
+    ),
     first_email AS (
-        SELECT email_norm, min(_row) AS first_row FROM keyed WHERE email_valid GROUP BY ALL
+        SELECT email_norm, min(_row) AS first_row
+        FROM hashed SEMI JOIN repeated_emails USING (email_hash)
+        GROUP BY email_norm
+    ),
+    wanted_names AS (
+        SELECT DISTINCT name_hash FROM hashed WHERE NOT email_valid AND name_hash IS NOT NULL
     ),
     first_name AS (
-        SELECT name_key, company_key, min(_row) AS first_row
-        FROM keyed WHERE name_key IS NOT NULL GROUP BY ALL
+        SELECT name_key, company_j, min(_row) AS first_row
+        FROM hashed SEMI JOIN wanted_names USING (name_hash)
+        GROUP BY name_key, company_j
     )
     SELECT k._row, k.email_valid,
         CASE WHEN k.email_valid THEN split_part(k.email_norm, '@', 2) END AS domain,
@@ -192,9 +226,11 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         END AS duplicate,
         CASE WHEN k.email_valid THEN fe.first_row ELSE fn.first_row END AS first_row
     FROM keyed k
-    LEFT JOIN first_email fe ON k.email_valid AND fe.email_norm = k.email_norm
-    LEFT JOIN first_name fn ON NOT k.email_valid
-        AND fn.name_key = k.name_key AND fn.company_key IS NOT DISTINCT FROM k.company_key
+    LEFT JOIN first_email fe
+        ON fe.email_norm = CASE WHEN k.email_valid THEN k.email_norm END
+    LEFT JOIN first_name fn
+        ON fn.name_key = CASE WHEN NOT k.email_valid THEN k.name_key END
+        AND fn.company_j = coalesce(k.company_key, '')
     """  # noqa: S608 - identifiers via quote_ident, values bound
     con.execute(sql)
 
@@ -429,8 +465,8 @@ def describe_reason(code: str | None, value: str | None, lang: str = "ja") -> st
     return t(f"profile.reason.{code}", lang, value=value if value is not None else "")
 
 
-def _display_exprs(mapping: Mapping) -> dict[str, str]:
-    c = lambda f: _col(mapping, f)  # noqa: E731
+def _display_exprs(mapping: Mapping, alias: str = "") -> dict[str, str]:
+    c = lambda f: _col(mapping, f, alias)  # noqa: E731
     return {
         "name": f"coalesce({_filled(c('full_name'))}, "
         f"nullif(concat_ws(' ', {_filled(c('last_name'))}, {_filled(c('first_name'))}), ''))",
@@ -461,13 +497,15 @@ def summarize(
     rows = sum(categories.values())
     q = quote_ident(table)
     disp = _display_exprs(mapping)
+    disp_r = _display_exprs(mapping, "r")
 
     ex_sql = f"""
-        SELECT c.category, c._row, {", ".join(f"{e} AS {k}" for k, e in disp.items())},
+        WITH picks AS (
+            SELECT unnest(min_by(_row, _row, ?)) AS _row FROM _classified GROUP BY category
+        )
+        SELECT c.category, c._row, {", ".join(f"{e} AS {k}" for k, e in disp_r.items())},
             c.reason, c.reason_value
-        FROM (SELECT * FROM _classified
-              QUALIFY row_number() OVER (PARTITION BY category ORDER BY _row) <= ?) c
-        JOIN {q} r USING (_row)
+        FROM picks JOIN _classified c USING (_row) JOIN {q} r USING (_row)
         ORDER BY c.category, c._row
     """  # noqa: S608 - identifiers via quote_ident, values bound
     examples: dict[str, list[dict]] = {c: [] for c in CATEGORIES}
@@ -476,8 +514,7 @@ def summarize(
     for rec in cur.fetchall():
         row = dict(zip(names, rec, strict=True))
         cat = row.pop("category")
-        row["row"] = row.pop("_row")
-        examples.setdefault(cat, []).append(row)
+        examples.setdefault(cat, []).append({"row": row.pop("_row"), **row})
 
     lead_age = _lead_age(con, mapping, as_of)
 
