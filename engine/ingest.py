@@ -245,35 +245,43 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(8, len(head) // 20)
 
 
-def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[str, bool]:
-    """The file's encoding and whether it holds NUL bytes. UTF-8 is checked over the
-    whole file (fast, chunked); otherwise CP932 is assumed and verified while transcoding."""
+def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[str, bool, bool]:
+    """The file's encoding, whether it holds NUL bytes, and whether it is UTF-8 with a
+    few broken bytes. UTF-8 is checked over the whole file (fast, chunked); a file that
+    fails before any non-ASCII text validated is taken as CP932 (verified while
+    transcoding). One that fails after valid multi-byte UTF-8 text is UTF-8 with damage
+    (e.g. cut in the middle of a character), not CP932: decoding it as CP932 would turn
+    every Japanese character into wrong ones without an error."""
     with path.open("rb") as fh:
         head = fh.read(4)
         if head.startswith(codecs.BOM_UTF8):
             encoding = "utf-8-sig"
         elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16", False
+            return "utf-16", False, False
         else:
             encoding = "utf-8"
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        has_nul = False
+        has_nul = seen_multibyte = False
         done = 0
-        while chunk := fh.read(CHUNK_BYTES):
+        while True:
+            chunk = fh.read(CHUNK_BYTES)
             has_nul = has_nul or b"\x00" in chunk
             try:
-                decoder.decode(chunk, final=False)
-            except UnicodeDecodeError:
-                return "cp932", has_nul or _has_nul(fh)
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                seen_multibyte = seen_multibyte or not exc.object[: exc.start].isascii()
+                has_nul = has_nul or _has_nul(fh)
+                if seen_multibyte:
+                    return encoding, has_nul, True
+                return "cp932", has_nul, False
+            if not chunk:
+                break
+            seen_multibyte = seen_multibyte or not chunk.isascii()
             done += len(chunk)
             if progress and size:
                 progress(0.3 * done / size, STAGE_CHECKING)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp932", has_nul
-    return encoding, has_nul
+    return encoding, has_nul, False
 
 
 def _has_nul(fh) -> bool:
@@ -287,12 +295,12 @@ def _codec(encoding: str) -> str:
     return "utf-16" if encoding == "utf-16" else encoding
 
 
-def _read_sample(path: Path, encoding: str) -> tuple[str, bool]:
+def _read_sample(path: Path, encoding: str, errors: str = "strict") -> tuple[str, bool]:
     """The decoded start of the file (NULs removed) and whether it is the whole file."""
     with path.open("rb") as fh:
         raw = fh.read(SAMPLE_BYTES)
         at_end = not fh.read(1)
-    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors=errors)
     try:
         text = decoder.decode(raw, final=at_end)
     except UnicodeDecodeError as exc:
@@ -424,10 +432,11 @@ def _write_utf8_body(
     dest: Path,
     size: int,
     progress: Progress | None,
+    errors: str = "strict",
 ) -> None:
     """Decode ``src`` in chunks, drop the first ``skip_chars`` characters (description
     rows and header) and NUL bytes, and write UTF-8 to ``dest``."""
-    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors=errors)
     done = 0
     line = 1
     with src.open("rb") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
@@ -667,10 +676,11 @@ def _read_text(
     size = path.stat().st_size
     notes: list[tuple[str, dict]] = []
     if forced:
-        encoding, has_nul = forced, False
+        encoding, has_nul, broken = forced, False, False
     else:
-        encoding, has_nul = _detect_encoding(path, size, progress)
-    text, complete = _read_sample(path, encoding)
+        encoding, has_nul, broken = _detect_encoding(path, size, progress)
+    errors = "replace" if broken else "strict"
+    text, complete = _read_sample(path, encoding, errors)
     # The codecs drop a BOM, so offsets in ``text`` match what _write_utf8_body decodes.
     if not text.strip():
         raise InputError("ingest.empty_file")
@@ -682,6 +692,7 @@ def _read_text(
     direct = (
         encoding in ("utf-8", "utf-8-sig")
         and not has_nul
+        and not broken
         and layout.description_rows == 0
         and layout.data_start_line == 1
     )
@@ -689,7 +700,9 @@ def _read_text(
         source, skip = path, 1
     else:
         source, skip = workdir / "body.csv", 0
-        _write_utf8_body(path, encoding, layout.data_start_chars, source, size, progress)
+        _write_utf8_body(path, encoding, layout.data_start_chars, source, size, progress, errors)
+    if broken:
+        notes.append(("ingest.note.invalid_bytes", {}))
     if has_nul:
         notes.append(("ingest.note.nul_removed", {}))
     if layout.description_rows:

@@ -229,6 +229,17 @@ def test_nul_bytes_are_stripped(tmp_path, con):
     assert "ingest.note.nul_removed" in dict(result.notes)
 
 
+def test_utf8_file_cut_inside_a_character_stays_utf8(tmp_path, con):
+    """Test that a UTF-8 file cut in the middle of a character is read as UTF-8 with the
+    broken character replaced, not misread as CP932 mojibake."""
+    p = tmp_path / "cut.csv"
+    p.write_bytes("Email,会社名\na@x.co,サンプル\nb@y.co,テスト".encode() + "商".encode()[:2])
+    result = read_leads(p, con)
+    assert result.encoding == "utf-8"
+    assert column(con, "会社名") == ["サンプル", "テスト\ufffd"]
+    assert "ingest.note.invalid_bytes" in dict(result.notes)
+
+
 def test_hostile_headers_and_formula_cells_are_kept_as_text(con):
     """Test that SQL-looking header names become plain column names, repeated names are
     made unique, and formula-looking cells stay exactly as text."""
