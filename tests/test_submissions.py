@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,11 @@ PROFILE = {
     "top_accounts": [{"company": "秘密商事", "leads": 4, "targets": 3}],
 }
 CONTACT = Contact.from_form('=HYPERLINK("http://x")', "山田 太郎", "taro@prospect.example")
+
+
+def store_rows(store) -> list[dict]:
+    """Every stored column of every submission, exactly as the database holds it."""
+    return store.query("SELECT * FROM submissions")
 
 
 def _save(store, target_leads=2400, industry="manufacturing", **kw):
@@ -268,3 +274,49 @@ def test_peer_panel_appears_from_five_comparable_submissions(app_store):
     }
     assert any("5 diagnoses" in c.value and "Manufacturing" in c.value for c in at.caption)
     assert any("40%" in m.value for m in at.markdown)
+
+
+@pytest.fixture
+def duckdb_app_store(tmp_path, monkeypatch):
+    """The app's ``open_store()`` returns a fresh DuckDB store (one backend is enough for
+    the whole-app journey; both are covered above)."""
+    import engine.store
+
+    store = engine.store.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(engine.store, "_stores", {"": store})
+    return store
+
+
+def test_results_page_sends_the_real_diagnosis_without_lead_rows(duckdb_app_store):
+    """Test that, after the sample journey, the results page's opt-in stores the real
+    diagnosis (lead base, placement, ratings) and the list's counts, but no email of
+    the sample lead list."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.button(key="sample_button").click().run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    at.text_input(key="consent_company").input("見込み株式会社")
+    at.text_input(key="consent_name").input("佐藤 花子")
+    at.text_input(key="consent_email").input("hanako@mikomi.example")
+    at.checkbox(key="consent_given").check().run()
+    at.button(key="consent_submit").click().run()
+    assert not at.exception
+    [s] = list_submissions(duckdb_app_store)
+    contract = s["recommendation"]
+    assert s["lead_base"] == contract["lead_base"] in {"insufficient", "workable", "comfortable"}
+    assert s["placement"] == contract["inside_sales"]["placement"]
+    assert s["ratings"] == {"appointment": 2, "relationship": 2, "opportunity": 3, "closing": 5}
+    profile = at.session_state["profile"]
+    assert profile is not None
+    assert s["profile"]["rows"] == profile.rows
+    assert s["profile"]["categories"] == profile.categories
+    assert s["target_leads"] == profile.categories["target"]
+    sample = (ROOT / "sample_data" / "salesforce_leads_ja.csv").read_bytes().decode("cp932")
+    emails = set(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", sample))
+    assert emails
+    stored = json.dumps(store_rows(duckdb_app_store), default=str, ensure_ascii=False)
+    assert [e for e in emails if e in stored] == []
