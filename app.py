@@ -1,14 +1,13 @@
 """Senryoku (戦力診断) — entry point: shared state, language, share links, routing."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from ui.components import language_switch, step_indicator
 from ui.i18n import tr
 from ui.state import apply_share_token_from_url, init_state
 
-ROOT = Path(__file__).resolve().parent
+# Query parameters that belong to the team page (invite, member and lead links).
+TEAM_PARAMS = ("team", "member", "team_admin")
 
 st.set_page_config(page_title="戦力診断 Senryoku", page_icon="📊", layout="wide")
 init_state()
@@ -25,19 +24,16 @@ STEPS = [
     st.Page("pages/sales.py", title=tr("app.nav.sales"), url_path="sales"),
     st.Page("pages/results.py", title=tr("app.nav.results"), url_path="results"),
 ]
-extra = []
-if (ROOT / "pages" / "team.py").exists():
-    extra.append(st.Page("pages/team.py", title=tr("app.nav.team"), url_path="team"))
-if (ROOT / "pages" / "admin.py").exists():
-    extra.append(st.Page("pages/admin.py", title=tr("app.nav.admin"), url_path="admin"))
+TEAM_PAGE = st.Page("pages/team.py", title=tr("app.nav.team"), url_path="team")
+ADMIN_PAGE = st.Page("pages/admin.py", title=tr("app.nav.admin"), url_path="admin")
 
-pages = {tr("app.nav.journey"): STEPS}
-if extra:
-    pages[tr("app.nav.more")] = extra
-current = st.navigation(pages)
+current = st.navigation({tr("app.nav.journey"): STEPS, tr("app.nav.more"): [TEAM_PAGE, ADMIN_PAGE]})
+if current.url_path == "" and any(st.query_params.get(p) for p in TEAM_PARAMS):
+    # A team link without its /team path (cut off, or typed by hand) still opens the team page.
+    st.switch_page(TEAM_PAGE, query_params=st.query_params.to_dict())
 
 language_switch()
-if current in STEPS or current.url_path in {p.url_path for p in STEPS}:
+if current.url_path in {p.url_path for p in STEPS}:
     step_indicator(STEPS, current)
 if share_error:
     st.error(tr(share_error))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import zlib
 from typing import Any
@@ -108,18 +109,20 @@ def _scalar(value: Any) -> bool:
 def _sales(sales: Any) -> dict[str, Any]:
     if not isinstance(sales, dict):
         raise InputError("app.share.invalid")
-    allowed = {"ratings", "style", *SALES_NUMBERS}
+    allowed = {"ratings", "rating_spread", "raters", "style", *SALES_NUMBERS}
     if set(sales) - allowed:
         raise InputError("app.share.invalid")
     out: dict[str, Any] = {}
-    ratings = sales.get("ratings")
-    if ratings is not None:
-        if not isinstance(ratings, dict) or set(ratings) - set(RATING_PHASES):
+    # Team mode puts means (3.5) in ``ratings`` and max - min per phase in ``rating_spread``.
+    for key, lo, hi in (("ratings", 1, 5), ("rating_spread", 0, 4)):
+        per_phase = _per_phase(sales.get(key), lo, hi)
+        if per_phase is not None:
+            out[key] = per_phase
+    raters = sales.get("raters")
+    if raters is not None:
+        if isinstance(raters, bool) or not isinstance(raters, int) or not 1 <= raters <= 100_000:
             raise InputError("app.share.invalid")
-        for value in ratings.values():
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                raise InputError("app.share.invalid")
-        out["ratings"] = {p: ratings[p] for p in RATING_PHASES if p in ratings}
+        out["raters"] = raters
     style = sales.get("style")
     if style is not None:
         if style not in SALES_STYLES:
@@ -129,12 +132,28 @@ def _sales(sales: Any) -> dict[str, Any]:
         value = sales.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError("app.share.invalid")
-        if not 0 <= value <= 100_000:
+        if not _finite_number(value) or not 0 <= value <= 100_000:
             raise InputError("app.share.invalid")
         out[key] = value
     return out
+
+
+def _per_phase(values: Any, lo: float, hi: float) -> dict[str, Any] | None:
+    """``{phase: number lo..hi}`` in phase order; None when absent, InputError when bad."""
+    if values is None:
+        return None
+    if not isinstance(values, dict) or set(values) - set(RATING_PHASES):
+        raise InputError("app.share.invalid")
+    for value in values.values():
+        if value is not None and (not _finite_number(value) or not lo <= value <= hi):
+            raise InputError("app.share.invalid")
+    return {p: values[p] for p in RATING_PHASES if values.get(p) is not None}
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 # ---- saved inputs (the JSON the results page offers and the first page loads back) ----

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine import charts
+from engine import charts, export
 from engine.errors import SenryokuError
 from ui.components import privacy_note, show_error
 from ui.i18n import lang, tr
@@ -19,7 +19,7 @@ from ui.leads import (
     progress_callback,
     reset_profile,
 )
-from ui.state import clear_leadset, current_lists, current_profile, engine_module, ensure_routed
+from ui.state import clear_leadset, current_lists, current_profile, ensure_routed
 
 ensure_routed()
 
@@ -91,9 +91,6 @@ def _mapping_editor(leadset) -> None:
 
 def _lists_editor() -> None:
     lists = current_lists()
-    lists_mod = engine_module("lists")
-    if lists_mod is None:
-        return
     with st.expander(tr("app.leads.lists_title")):
         st.caption(tr("app.leads.lists_help"))
         yaml_file = st.file_uploader(tr("app.leads.lists_upload"), type=["yaml", "yml"])
@@ -308,9 +305,6 @@ def _review(leadset, profile) -> None:
 
 
 def _add_to_list() -> None:
-    lists_mod = engine_module("lists")
-    if lists_mod is None:
-        return
     with st.form("add_to_list_form", border=True):
         st.markdown(f"**{tr('app.leads.add_to_list')}**")
         kind = st.selectbox(
@@ -346,9 +340,6 @@ def _add_to_list() -> None:
 
 
 def _downloads(leadset) -> None:
-    export = engine_module("export")
-    if export is None:
-        return
     st.subheader(tr("app.leads.download_title"))
     st.caption(tr("app.leads.download_help"))
 
@@ -380,10 +371,6 @@ def _downloads(leadset) -> None:
 st.header(tr("app.leads.title"))
 st.caption(tr("app.leads.intro"))
 privacy_note()
-
-if engine_module("leadset") is None:
-    st.warning(tr("app.leads.unavailable"))
-    st.stop()
 
 uploaded = st.file_uploader(
     tr("app.leads.upload_label"),

@@ -4,18 +4,18 @@ newcomer (sample data) and for a returning user (saved inputs)."""
 from __future__ import annotations
 
 import streamlit as st
+import yaml
 
 from engine import share
 from engine.errors import SenryokuError
 from ui.components import show_error
 from ui.i18n import lang, tr
-from ui.leads import progress_callback
+from ui.leads import lists_from_yaml_text, progress_callback
 from ui.questions import render_question
 from ui.state import (
     SAMPLE_ANSWERS,
     apply_inputs,
     current_questionnaire,
-    engine_module,
     ensure_routed,
     forget_widgets,
     load_sample,
@@ -44,12 +44,7 @@ def _load_inputs(uploaded) -> None:
     try:
         data = share.inputs_from_json(uploaded.getvalue())
         lists = None
-        lists_mod = engine_module("lists")
-        if data["lists"] and lists_mod is not None:
-            import yaml
-
-            from ui.leads import lists_from_yaml_text
-
+        if data["lists"]:
             lists = lists_from_yaml_text(yaml.safe_dump(data["lists"], allow_unicode=True))
     except SenryokuError as exc:
         show_error(exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import charts, report_html, share
+from engine import charts, report_html, report_md, share
 from engine.errors import SenryokuError
 from ui.components import show_error
 from ui.i18n import lang, tr
@@ -15,7 +15,6 @@ from ui.state import (
     current_lists,
     current_profile,
     current_questionnaire,
-    engine_module,
     ensure_routed,
 )
 
@@ -148,14 +147,17 @@ def _downloads(diagnosis, facts, profile) -> None:
     current = lang()
     lists = current_lists()
     ss = st.session_state
-    inputs = share.inputs_to_json(
-        ss["questionnaire_id"],
-        ss["answers"],
-        ss["sales"],
-        lists.model_dump() if lists is not None else {},
-        len(ss["overrides"]),
-    )
-    report_md = engine_module("report_md")
+    try:
+        inputs = share.inputs_to_json(
+            ss["questionnaire_id"],
+            ss["answers"],
+            ss["sales"],
+            lists.model_dump() if lists is not None else {},
+            len(ss["overrides"]),
+        )
+    except SenryokuError as exc:  # inputs the saved-inputs format cannot carry
+        st.error(exc.message(current))
+        inputs = None
 
     def html_report() -> str:
         return report_html.to_html(diagnosis, facts, current, profile)
@@ -169,23 +171,23 @@ def _downloads(diagnosis, facts, profile) -> None:
             key="download_report_html",
             on_click="ignore",
         )
-        if report_md is not None:
-            st.download_button(
-                tr("app.results.report_md"),
-                lambda: report_md.to_markdown(diagnosis, facts, current),
-                file_name="senryoku_report.md",
-                mime="text/markdown",
-                key="download_report_md",
-                on_click="ignore",
-            )
         st.download_button(
-            tr("app.results.inputs_json"),
-            inputs,
-            file_name="inputs.json",
-            mime="application/json",
-            key="download_inputs",
+            tr("app.results.report_md"),
+            lambda: report_md.to_markdown(diagnosis, facts, current),
+            file_name="senryoku_report.md",
+            mime="text/markdown",
+            key="download_report_md",
             on_click="ignore",
         )
+        if inputs is not None:
+            st.download_button(
+                tr("app.results.inputs_json"),
+                inputs,
+                file_name="inputs.json",
+                mime="application/json",
+                key="download_inputs",
+                on_click="ignore",
+            )
 
 
 def _share_link() -> None:
@@ -193,7 +195,7 @@ def _share_link() -> None:
     try:
         token = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
     except SenryokuError as exc:
-        show_error(exc)
+        st.error(exc.message(lang()))
         return
     try:
         base = st.context.url
@@ -228,8 +230,8 @@ def _extras(facts, diagnosis, profile) -> None:
 
 
 st.header(tr("app.results.title"))
-if current_questionnaire() is None or engine_module("diagnose") is None:
-    st.warning(tr("app.results.unavailable"))
+if current_questionnaire() is None:
+    st.warning(tr("app.questionnaire.unavailable"))
     st.stop()
 if not st.session_state["answers"]:
     st.info(tr("app.results.need_questionnaire"))
@@ -241,8 +243,11 @@ try:
     profile = current_profile()
     diagnosis = current_diagnosis(facts, profile, lang())
 except SenryokuError as exc:
-    st.warning(tr("app.questionnaire.incomplete", detail=exc.message(lang())))
-    st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
+    st.error(exc.message(lang()))
+    st.caption(tr("app.results.fix_inputs"))
+    with st.container(horizontal=True):
+        st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
+        st.page_link("pages/sales.py", label=tr("app.results.go_sales"), icon="🤝")
     st.stop()
 
 sharpen = list(_get(diagnosis, "sharpen") or [])

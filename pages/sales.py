@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from engine import charts
+from engine.errors import SenryokuError
 from ui.components import show_error
 from ui.i18n import lang, tr
 from ui.state import RATING_PHASES, current_facts, ensure_routed
@@ -23,21 +26,24 @@ NUMBERS = {
 
 def _baseline() -> dict:
     """What the questionnaire already says about sales (or neutral defaults)."""
-    base: dict = {}
     try:
         facts = current_facts()
-    except Exception:  # answers incomplete: the sliders start from the defaults
-        facts = None
-    if facts is not None and getattr(facts, "sales", None) is not None:
-        base = facts.sales.model_dump(exclude_none=True)
-    return base
+    except SenryokuError as exc:  # the sliders start from the defaults; the user learns why
+        st.error(exc.message(lang()))
+        return {}
+    return {} if facts is None else facts.sales.model_dump(exclude_none=True)
+
+
+def _slider_value(rating: float) -> int:
+    """A rating (a team mean such as 3.7) as the nearest whole slider step 1..5, halves up."""
+    return min(5, max(1, math.floor(rating + 0.5)))
 
 
 def _seed(sales: dict, base: dict) -> None:
     ss = st.session_state
     ratings = {**(base.get("ratings") or {}), **(sales.get("ratings") or {})}
     for phase in RATING_PHASES:
-        ss.setdefault(f"rating_{phase}", int(ratings.get(phase, 3)))
+        ss.setdefault(f"rating_{phase}", _slider_value(ratings.get(phase, 3)))
     for key, (_lo, _hi, _step, default) in NUMBERS.items():
         value = sales.get(key, base.get(key, default))
         ss.setdefault(f"sales_{key}", type(default)(value))
@@ -48,6 +54,9 @@ def _seed(sales: dict, base: dict) -> None:
 def _save_ratings() -> None:
     sales = dict(st.session_state["sales"])
     sales["ratings"] = {p: int(st.session_state[f"rating_{p}"]) for p in RATING_PHASES}
+    # The user's own ratings now: the team's spread and head count no longer describe them.
+    sales.pop("rating_spread", None)
+    sales.pop("raters", None)
     st.session_state["sales"] = sales
 
 
@@ -64,6 +73,9 @@ _seed(st.session_state["sales"], _baseline())
 left, right = st.columns([3, 2])
 with left:
     st.subheader(tr("app.sales.ratings_title"))
+    raters = st.session_state["sales"].get("raters")
+    if raters:
+        st.info(tr("app.sales.team_note", raters=raters), icon="👥")
     for phase in RATING_PHASES:
         st.slider(
             tr(f"app.phases.{phase}"),
@@ -101,6 +113,9 @@ with right:
     st.metric(tr("app.sales.capacity_metric"), f"{capacity:,.0f}")
 
 ratings = {p: int(st.session_state[f"rating_{p}"]) for p in RATING_PHASES}
+if st.session_state["sales"].get("raters"):
+    # Team ratings in use: draw the team's means, which the diagnosis uses, not the rounded steps.
+    ratings.update(st.session_state["sales"].get("ratings") or {})
 try:
     st.altair_chart(charts.sales_profile_chart(ratings, lang()), width="stretch")
 except Exception as exc:  # a chart must never take the page down

@@ -15,6 +15,9 @@ from engine.errors import SenryokuError
 from engine.store import open_store
 from ui.i18n import lang as _session_lang
 from ui.i18n import tr
+from ui.state import ensure_routed
+
+ensure_routed()
 
 
 def _link(**params: str) -> str:

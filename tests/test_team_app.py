@@ -25,11 +25,6 @@ def team_store(tmp_path, monkeypatch):
     s.close()
 
 
-@pytest.mark.xfail(
-    reason="engine/share.py (saved inputs on the results page) refuses fractional ratings "
-    "and the rating_spread/raters keys team mode puts in the sales state",
-    strict=False,
-)
 def test_team_ratings_reach_the_results_page(team_store):
     """Test that after the lead takes the team ratings over, the results page runs and
     warns that the raters disagree on closing."""

@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+import yaml
 
+from engine.errors import InputError
+from engine.leadset import LeadSet
+from engine.lists import Lists, load_lists
 from ui.i18n import tr
-from ui.state import engine_module, set_leadset
+from ui.state import set_leadset
 
 MAPPING_FIELDS = (
     "email",
@@ -59,23 +63,16 @@ def progress_callback(bar):
     return report
 
 
-def isolation() -> bool:
-    """Read uploads in the limited worker process; in-process only while the worker
-    module is not part of the engine yet."""
-    return engine_module("worker") is not None
-
-
 def open_upload(name: str, data: bytes, progress=None):
     """Read an uploaded file into a LeadSet via a private temp file, deleted at once
     after reading; the rows then live only in the session's LeadSet."""
-    leadset_mod = engine_module("leadset")
     suffix = Path(name).suffix.lower() or ".csv"
     fd, path = tempfile.mkstemp(prefix="senryoku-", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(path, 0o600)
-        leadset = leadset_mod.LeadSet.open(path, progress=progress, isolated=isolation())
+        leadset = LeadSet.open(path, progress=progress, isolated=True)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -115,15 +112,12 @@ def lists_to_text(lists, kind: str) -> str:
     return "\n".join(domains + companies)
 
 
-def lists_from_form(texts: dict[str, str], exclude_keywords: str, allow_free_mail: bool):
+def lists_from_form(texts: dict[str, str], exclude_keywords: str, allow_free_mail: bool) -> Lists:
     """A validated ``Lists`` from the text areas of the lead-list page."""
-    lists_mod = engine_module("lists")
     data: dict[str, Any] = {kind: split_entries(texts.get(kind, "")) for kind in LIST_KINDS}
     keywords = [k.strip() for k in (exclude_keywords or "").splitlines() if k.strip()]
     data["icp"] = {"allow_free_mail": bool(allow_free_mail), "exclude_keywords": keywords}
-    import yaml
-
-    return lists_mod.load_lists(yaml.safe_dump(data, allow_unicode=True))
+    return load_lists(yaml.safe_dump(data, allow_unicode=True))
 
 
 def reset_profile() -> None:
@@ -131,14 +125,9 @@ def reset_profile() -> None:
     st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1
 
 
-def lists_from_yaml_text(text: str):
+def lists_from_yaml_text(text: str) -> Lists:
     """A validated ``Lists`` from uploaded YAML text. The text is parsed here, so an
     upload is never taken for a path on the server."""
-    import yaml
-
-    from engine.errors import InputError
-
-    lists_mod = engine_module("lists")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -149,4 +138,4 @@ def lists_from_yaml_text(text: str):
         data = {}
     if not isinstance(data, dict):
         raise InputError("profile.lists.not_mapping")
-    return lists_mod.load_lists(yaml.safe_dump(data, allow_unicode=True))
+    return load_lists(yaml.safe_dump(data, allow_unicode=True))

@@ -14,7 +14,12 @@ from typing import Any
 
 import streamlit as st
 
+from engine.diagnose import diagnose
 from engine.errors import SenryokuError
+from engine.facts import Facts, set_path
+from engine.leadset import LeadSet
+from engine.lists import Lists, load_lists
+from engine.questionnaire import Questionnaire, available_questionnaires, load_answers
 from ui.i18n import language_from_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,25 +61,12 @@ def init_state() -> None:
     ss.setdefault("leadset_serial", 0)
 
 
-# ---- engine modules, imported when present (other helpers build them in parallel) ----
+# ---- questionnaire and lists ----
 
 
-def engine_module(name: str):
-    """``engine.<name>`` or None while it does not exist yet."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"engine.{name}")
-    except ImportError:
-        return None
-
-
-def questionnaires() -> dict[str, Any]:
-    """Every questionnaire in ``questionnaires/`` by id (empty while the engine lacks it)."""
-    mod = engine_module("questionnaire")
-    if mod is None:
-        return {}
-    return mod.available_questionnaires()
+def questionnaires() -> dict[str, Questionnaire]:
+    """Every questionnaire in ``questionnaires/`` by id."""
+    return available_questionnaires()
 
 
 def current_questionnaire():
@@ -89,10 +81,9 @@ def current_questionnaire():
     return available[qid]
 
 
-def empty_lists():
-    """An empty ``Lists`` (or None while engine.lists does not exist)."""
-    mod = engine_module("lists")
-    return None if mod is None else mod.Lists()
+def empty_lists() -> Lists:
+    """An empty ``Lists``: nothing own, competing or partnering yet."""
+    return Lists()
 
 
 def current_lists():
@@ -116,23 +107,22 @@ def sales_paths(sales: dict[str, Any]) -> dict[str, Any]:
     return paths
 
 
-def current_facts():
-    """Facts from the answers with the sales-page inputs laid over them. Raises
-    SenryokuError when the answers cannot make facts yet; None while the engine has no
-    questionnaire module."""
+def current_facts() -> Facts | None:
+    """Facts from the answers with the sales-page inputs laid over them; None when no
+    questionnaire is available. Raises InputError (naming the fact path) when the answers
+    and sales inputs cannot make facts."""
     questionnaire = current_questionnaire()
-    if questionnaire is None or engine_module("facts") is None:
+    if questionnaire is None:
         return None
     facts = questionnaire.to_facts(dict(st.session_state["answers"]))
     paths = sales_paths(st.session_state.get("sales") or {})
     if not paths:
         return facts
-    set_path = engine_module("facts").set_path
     data = facts.model_dump()
     for path, value in paths.items():
         set_path(data, path, value)
     data["assumed"] = [p for p in data.get("assumed", []) if p not in paths]
-    return type(facts).from_dict(data)
+    return Facts.from_dict(data)
 
 
 def profile_key() -> tuple | None:
@@ -159,14 +149,13 @@ def current_profile():
 
 def current_diagnosis(facts, profile, lang: str):
     """The diagnosis for these facts and this profile (cached for the same inputs)."""
-    mod = engine_module("diagnose")
-    if mod is None or facts is None:
+    if facts is None:
         return None
     key = (facts.model_dump_json(), st.session_state.get("profile_key"), lang)
     cached = st.session_state.get("diagnosis_cache")
     if cached and cached[0] == key:
         return cached[1]
-    diagnosis = mod.diagnose(facts, profile, lang)
+    diagnosis = diagnose(facts, profile, lang)
     st.session_state["diagnosis_cache"] = (key, diagnosis)
     return diagnosis
 
@@ -202,17 +191,12 @@ def clear_leadset() -> None:
 def load_sample(progress=None) -> None:
     """Load the sample Salesforce export, lists, answers and sales ratings."""
     ss = st.session_state
-    qid, answers = engine_module("questionnaire").load_answers(SAMPLE_ANSWERS)
+    qid, answers = load_answers(SAMPLE_ANSWERS)
     ss["questionnaire_id"] = qid or DEFAULT_QUESTIONNAIRE
     ss["answers"] = dict(answers)
     ss["sales"] = json.loads(json.dumps(SAMPLE_SALES))
-    lists_mod = engine_module("lists")
-    if lists_mod is not None and SAMPLE_LISTS.exists():
-        ss["lists"] = lists_mod.load_lists(SAMPLE_LISTS)
-    leadset_mod = engine_module("leadset")
-    if leadset_mod is not None and SAMPLE_LEADS.exists():
-        isolated = engine_module("worker") is not None
-        set_leadset(leadset_mod.LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=isolated))
+    ss["lists"] = load_lists(SAMPLE_LISTS)
+    set_leadset(LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=True))
     forget_widgets()
 
 
