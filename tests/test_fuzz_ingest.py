@@ -19,7 +19,7 @@ from engine.sql import quote_ident
 ingest = pytest.importorskip("engine.ingest")
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     derandomize=True,
