@@ -138,7 +138,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping) -> None:
     """Step 1: the ``_features`` table (one row per lead row)."""
-    c = lambda f: _col(mapping, f)  # noqa: E731
+    c = lambda f: _col(mapping, f, "t")  # noqa: E731
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
     # no trim: the name and company keys drop all whitespace themselves
     name_expr = (
@@ -155,7 +155,14 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     )
     sql = f"""
     CREATE OR REPLACE TEMP TABLE _features AS
-    WITH src AS (
+    WITH dates AS (
+        -- a few thousand distinct dates in a million rows: parse each once
+        SELECT value, lead_date(value) AS day FROM (
+            SELECT {c("last_activity")} AS value FROM {quote_ident(table)} t
+            UNION SELECT {c("exchange_date")} FROM {quote_ident(table)} t
+        ) WHERE value IS NOT NULL
+    ),
+    src AS (
         SELECT _row,
             lower(trim(senryoku_nfkc({_filled(c("email"))}))) AS email_norm,
             nullif({c("company")}, '') AS company,
@@ -175,20 +182,23 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
                 {departed_words}
             END AS departed_value,
             coalesce({_filled(c("lifecycle_stage"))}, {_filled(c("status"))}) AS stage_raw,
-            coalesce(lead_date({c("last_activity")}), lead_date({c("exchange_date")}))
-                AS activity_date
-        FROM {quote_ident(table)}
+            coalesce(la.day, ex.day) AS activity_date
+        FROM {quote_ident(table)} t
+        LEFT JOIN dates la ON la.value = {c("last_activity")}
+        LEFT JOIN dates ex ON ex.value = {c("exchange_date")}
     ),
     companies AS (
         SELECT company, company_key(company) AS company_key
-        FROM (SELECT DISTINCT company FROM src WHERE company IS NOT NULL)
+        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {quote_ident(table)} t)
+        WHERE company IS NOT NULL
     ),
     keyed AS (
         SELECT src.* EXCLUDE (email_norm, name),
             coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid,
             email_norm,
             companies.company_key,
-            nullif(lower(regexp_replace(senryoku_nfkc(name), '\\s+', '', 'g')), '') AS name_key
+            nullif(lower(replace(replace(replace(senryoku_nfkc(name), ' ', ''), '\t', ''), chr(12288), '')), '')
+                AS name_key
         FROM src LEFT JOIN companies USING (company)
     ),
     -- Grouping a million distinct strings is the expensive part: group their 64-bit

@@ -1,0 +1,159 @@
+"""Profiler benchmark: a million-row lead list, UTF-8 and CP932.
+
+For each list it prints the time of DuckDB's bare ``SELECT count(*) FROM read_csv(...)``,
+the time of the full profile through the CLI's code path (``engine.profile_cli.run``:
+LeadSet.open + profile, not isolated) in a child process, their ratio, and the child's
+peak RSS. Targets (2-core machine): ratio <= 8x for UTF-8, <= 10x for CP932, peak RSS
+<= 1.5 GB. The lists are generated once under bench/data/ (git-ignored).
+
+DuckDB cannot read CP932, so the CP932 list's bare scan is that of the same list written
+in UTF-8 (same generator, same seed): the scan DuckDB would do if it could.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+ROWS = 1_000_000
+PEAK_RSS_LIMIT_MB = 1536
+
+# (label, file profiled, generator format, encoding, UTF-8 twin for the bare scan,
+#  read_csv options for the bare scan, ratio target)
+CASES = [
+    (
+        "UTF-8 (Marketo TSV)",
+        "profile_1m_marketo_utf8.tsv",
+        "marketo",
+        "utf-8",
+        None,
+        {},
+        8.0,
+    ),
+    (
+        "CP932 (Salesforce JA report)",
+        "profile_1m_salesforce_ja_cp932.csv",
+        "salesforce_ja",
+        "cp932",
+        "profile_1m_salesforce_ja_utf8.csv",
+        # description rows above the header; footer lines are short rows
+        {"skip": 3, "header": True, "strict_mode": False, "null_padding": True},
+        10.0,
+    ),
+]
+
+
+def _generate(path: Path, fmt: str, encoding: str) -> None:
+    if path.exists():
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(f"  generating {path.name} ({ROWS:,} rows, {encoding}) ...", flush=True)
+    tmp = path.with_name(path.name + ".part")
+    subprocess.run(
+        [sys.executable, "-m", "bench.gen_leads", "--rows", str(ROWS), "--format", fmt]
+        + ["--encoding", encoding, "--seed", "7", "--out", str(tmp)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    tmp.rename(path)
+
+
+def bare_scan(path: Path, options: dict) -> tuple[float, int]:
+    """Best of three: DuckDB's ``SELECT count(*) FROM read_csv(...)`` (all VARCHAR)."""
+    con = duckdb.connect()
+    opts = {"all_varchar": True, **options}
+    args = ", ".join(f"{k} = ?" for k in opts)
+    best, count = float("inf"), 0
+    for _ in range(3):
+        start = time.perf_counter()
+        count = con.execute(
+            f"SELECT count(*) FROM read_csv(?, {args})",  # noqa: S608 - option names are ours
+            [str(path), *opts.values()],
+        ).fetchone()[0]
+        best = min(best, time.perf_counter() - start)
+    con.close()
+    return best, int(count)
+
+
+def _child(path: str) -> None:
+    """Run in the child: the CLI's code path, timed; print seconds, peak RSS, summary."""
+    from engine.profile_cli import run
+
+    args = argparse.Namespace(leads=path, lists=None, mapping=None, format="json", lang="ja")
+    start = time.perf_counter()
+    out = run(args)
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss_mb, "summary": json.loads(out)}))
+
+
+def full_profile(path: Path) -> dict:
+    """The profile in a child process (so its peak RSS is its own)."""
+    r = subprocess.run(
+        [sys.executable, "-m", "bench.profile_bench", "--child", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr else "child failed")
+    result = json.loads(r.stdout)
+    result["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return result
+
+
+def main() -> bool:
+    """Print the figures; True when a target was missed."""
+    print("== profile benchmark (1M-row lead lists) ==")
+    missed = False
+    for label, name, fmt, encoding, twin, options, target in CASES:
+        path = DATA / name
+        try:
+            _generate(path, fmt, encoding)
+            scan_path = DATA / twin if twin else path
+            if twin:
+                _generate(scan_path, fmt, "utf-8")
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"[{label}] cannot generate the list: {exc}")
+            missed = True
+            continue
+        bare, count = bare_scan(scan_path, options)
+        try:
+            full = full_profile(path)
+        except RuntimeError as exc:
+            print(f"[{label}] profile failed: {exc}")
+            missed = True
+            continue
+        ratio = full["seconds"] / bare
+        rows = full["summary"]["rows"]
+        ok_ratio = ratio <= target
+        ok_rss = full["rss_mb"] <= PEAK_RSS_LIMIT_MB
+        missed |= not (ok_ratio and ok_rss)
+        size_mb = path.stat().st_size / 1024 / 1024
+        print(f"[{label}] {path.name}: {size_mb:.0f} MB, {rows:,} rows profiled")
+        print(f"  bare count(*) read_csv: {bare:.2f} s ({count:,} rows, {scan_path.name})")
+        print(f"  full profile (CLI path): {full['seconds']:.2f} s")
+        print(f"  ratio: {ratio:.1f}x (target <= {target:.0f}x) {'OK' if ok_ratio else 'MISSED'}")
+        print(
+            f"  peak RSS: {full['rss_mb']:.0f} MB (target <= {PEAK_RSS_LIMIT_MB} MB) "
+            f"{'OK' if ok_rss else 'MISSED'}"
+        )
+        print(f"  categories: {full['summary']['categories']}", flush=True)
+    return missed
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        _child(sys.argv[2])
+    else:
+        sys.exit(1 if main() else 0)
