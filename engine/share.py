@@ -40,8 +40,9 @@ _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 def encode(questionnaire_id: str, answers: dict[str, Any], sales: dict[str, Any]) -> str:
     """Pack the questionnaire id, its answers and the sales inputs into a compact token
     (zlib-compressed JSON, base64url without padding). Raises InputError when the
-    inputs are too large or not shareable."""
-    payload = _validated({"v": VERSION, "q": questionnaire_id, "a": answers, "s": sales})
+    inputs are too large (``app.share.too_large``) or not shareable
+    (``app.share.unshareable``)."""
+    payload = _outgoing(questionnaire_id, answers, sales)
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     token = base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
     token = token.rstrip("=")
@@ -66,6 +67,15 @@ def decode(token: str) -> dict[str, Any]:
         raise InputError("app.share.invalid") from exc
     clean = _validated(payload)
     return {"questionnaire_id": clean["q"], "answers": clean["a"], "sales": clean["s"]}
+
+
+def _outgoing(questionnaire_id: str, answers: Any, sales: Any) -> dict[str, Any]:
+    """The session's inputs checked as a token would be on the way back in; a value the
+    check refuses is the session's own, so the error says so rather than "broken link"."""
+    try:
+        return _validated({"v": VERSION, "q": questionnaire_id, "a": answers, "s": sales})
+    except InputError:
+        raise InputError("app.share.unshareable", limit=MAX_TEXT_CHARS) from None
 
 
 def _validated(payload: Any) -> dict[str, Any]:
@@ -169,8 +179,9 @@ def inputs_to_json(
     overrides_count: int = 0,
 ) -> str:
     """The user's inputs as JSON to save and load back later: answers, sales inputs,
-    lists and how many rows were reclassified by hand — never a lead row."""
-    payload = _validated({"v": VERSION, "q": questionnaire_id, "a": answers, "s": sales})
+    lists and how many rows were reclassified by hand — never a lead row. Raises
+    ``InputError("app.share.unshareable")`` for inputs a link or file cannot carry."""
+    payload = _outgoing(questionnaire_id, answers, sales)
     doc = {
         "senryoku_inputs": VERSION,
         "questionnaire_id": payload["q"],

@@ -8,7 +8,9 @@ import streamlit as st
 from engine import charts, report_html, report_md, share
 from engine.errors import SenryokuError
 from ui.components import show_error
+from ui.consent import render_consent
 from ui.i18n import lang, tr
+from ui.peer import render_peer
 from ui.state import (
     current_diagnosis,
     current_facts,
@@ -142,7 +144,9 @@ def _roadmap(diagnosis) -> None:
                 st.markdown(f"- {goal}")
 
 
-def _downloads(diagnosis, facts, profile) -> None:
+def _downloads(diagnosis, facts, profile) -> bool:
+    """The reports and the saved inputs; False when the inputs cannot be carried
+    (said once here, so the share link is left out without a second error)."""
     st.subheader(tr("app.results.downloads_title"))
     current = lang()
     lists = current_lists()
@@ -188,6 +192,7 @@ def _downloads(diagnosis, facts, profile) -> None:
                 key="download_inputs",
                 on_click="ignore",
             )
+    return inputs is not None
 
 
 def _share_link() -> None:
@@ -208,25 +213,15 @@ def _share_link() -> None:
 
 
 def _extras(facts, diagnosis, profile) -> None:
-    """Panels of the hosting helper, drawn when their modules exist."""
+    """The peer comparison and the consent to contribute (the hosting panels)."""
     try:
-        from ui.peer import render_peer
-    except ImportError:
-        render_peer = None
-    if render_peer is not None:
-        try:
-            render_peer(facts, diagnosis, lang())
-        except Exception as exc:  # a side panel must not take the result down
-            show_error(exc)
+        render_peer(facts, diagnosis, lang())
+    except Exception as exc:  # a side panel must not take the result down
+        show_error(exc)
     try:
-        from ui.consent import render_consent
-    except ImportError:
-        render_consent = None
-    if render_consent is not None:
-        try:
-            render_consent(facts, diagnosis, profile, lang())
-        except Exception as exc:
-            show_error(exc)
+        render_consent(facts, diagnosis, profile, lang())
+    except Exception as exc:
+        show_error(exc)
 
 
 st.header(tr("app.results.title"))
@@ -275,6 +270,6 @@ if assumptions:
         for item in assumptions:
             source = _get(item, "source")
             st.markdown(f"- {_get(item, 'reason')}" + (f" ({source})" if source else ""))
-_downloads(diagnosis, facts, profile)
-_share_link()
+if _downloads(diagnosis, facts, profile):
+    _share_link()
 _extras(facts, diagnosis, profile)

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from engine import share
 from engine.charts import CATEGORIES
+from engine.errors import InputError
+from engine.i18n import t
 from engine.leadset import LeadSet
 from engine.lists import Lists, load_lists
 
@@ -217,3 +220,64 @@ def test_saved_inputs_load_back_on_the_first_page():
     assert at.session_state["sales"]["headcount"] == 12
     assert at.session_state["lists"].competitors.domains == ["rival-ma.co.jp"]
     assert at.number_input(key="q_target_leads").value == 3200
+
+
+def test_sales_page_rounds_team_means_and_says_they_are_the_teams():
+    """Test that team means seed the sliders rounded (3.7 -> 4, 2.5 -> 3), a note names the
+    number of raters, and moving a slider makes the ratings the user's own again."""
+    at = _app()
+    at.session_state["sales"] = {
+        "ratings": {"appointment": 3.7, "relationship": 2.5, "opportunity": 1.2, "closing": 4.4},
+        "rating_spread": {"appointment": 1, "relationship": 3, "opportunity": 0, "closing": 2},
+        "raters": 5,
+    }
+    at.switch_page("pages/sales.py").run()
+    assert not at.exception
+    sliders = {s.key: s.value for s in at.slider}
+    assert sliders == {
+        "rating_appointment": 4,
+        "rating_relationship": 3,
+        "rating_opportunity": 1,
+        "rating_closing": 4,
+    }
+    note = t("app.sales.team_note", "ja", raters=5)
+    assert [i.value for i in at.info].count(note) == 1
+    at.slider(key="rating_closing").set_value(5).run()
+    sales = at.session_state["sales"]
+    assert sales["ratings"] == {"appointment": 4, "relationship": 3, "opportunity": 1, "closing": 5}
+    assert "rating_spread" not in sales and "raters" not in sales
+    assert note not in [i.value for i in at.info]
+
+
+def test_results_page_says_when_inputs_cannot_be_shared():
+    """Test that answers a share link cannot carry show one error on the results page, with
+    the reports still offered, instead of breaking the page."""
+    at = _questionnaire_app("full")
+    long_text = "課題" * 150
+    at.session_state["answers"] = {"leads_total": 8000, "biggest_challenge": long_text}
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    expected = t("app.share.unshareable", "ja", limit=share.MAX_TEXT_CHARS)
+    assert [e.value for e in at.error] == [expected]
+    assert not [c for c in at.code if "?s=" in c.value]
+    assert _metrics(at)["リード基盤"]
+
+
+def test_sales_inputs_the_diagnosis_refuses_are_named_on_results_and_sales_pages():
+    """Test that a sales input outside the facts' range (a 200-month cycle from a saved file)
+    shows the engine's message naming the field, on the results and the sales page."""
+    from engine.facts import Facts
+
+    at = _app()
+    at.session_state["answers"] = {"leads_total": 8000}
+    at.session_state["sales"] = {"sales_cycle_months": 200}
+    with pytest.raises(InputError) as err:
+        Facts.from_dict({"sales": {"sales_cycle_months": 200}})
+    expected = err.value.message("ja")
+    assert "sales.sales_cycle_months" in expected
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [expected]
+    at.switch_page("pages/sales.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [expected]

@@ -61,6 +61,60 @@ def test_share_token_compression_bomb_is_refused():
         share.decode(token)
 
 
+TEAM_SALES = {
+    "ratings": {"appointment": 3.7, "relationship": 2.5, "opportunity": 3, "closing": 4.3},
+    "rating_spread": {"appointment": 1, "relationship": 2.0, "opportunity": 0, "closing": 4},
+    "raters": 6,
+    "headcount": 8,
+}
+
+
+def test_team_ratings_travel_in_share_links_and_saved_inputs():
+    """Test that team means, their spread and the rater count survive a share link and an
+    inputs file unchanged."""
+    token = share.encode("quick", ANSWERS, TEAM_SALES)
+    assert share.decode(token)["sales"] == TEAM_SALES
+    saved = share.inputs_from_json(share.inputs_to_json("quick", ANSWERS, TEAM_SALES))
+    assert saved["sales"] == TEAM_SALES
+
+
+@pytest.mark.parametrize(
+    "sales",
+    [
+        {"ratings": {"closing": 5.5}},
+        {"ratings": {"closing": 0.9}},
+        {"ratings": {"closing": float("nan")}},
+        {"ratings": {"closing": float("inf")}},
+        {"rating_spread": {"closing": 4.5}},
+        {"rating_spread": {"closing": -1}},
+        {"rating_spread": {"closing": True}},
+        {"rating_spread": {"pipeline": 1}},
+        {"rating_spread": [1, 2]},
+        {"raters": 0},
+        {"raters": 2.5},
+        {"raters": True},
+        {"headcount": float("nan")},
+    ],
+)
+def test_team_values_out_of_range_are_refused(sales):
+    """Test that a link carrying a team value outside its range (or not a number) is refused."""
+    payload = {"v": 1, "q": "quick", "a": {}, "s": sales}
+    with pytest.raises(InputError) as err:
+        share.decode(_raw_token(payload))
+    assert err.value.code == "app.share.invalid"
+
+
+def test_inputs_a_link_cannot_carry_say_so_not_broken_link():
+    """Test that the session's own inputs too long for a link raise the 'cannot be shared'
+    error (with the limit), not the broken-link one."""
+    answers = {"biggest_challenge": "x" * (share.MAX_TEXT_CHARS + 1)}
+    for make in (share.encode, share.inputs_to_json):
+        with pytest.raises(InputError) as err:
+            make("full", answers, {})
+        assert err.value.code == "app.share.unshareable"
+        assert str(share.MAX_TEXT_CHARS) in err.value.message("en")
+
+
 @given(st.text(max_size=300))
 def test_share_decode_never_fails_unexpectedly(text):
     """Test that any string in the URL gives a result or the one share error."""
