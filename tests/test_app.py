@@ -199,6 +199,9 @@ def test_sample_button_walks_to_results_with_the_sample_list():
     metrics = _metrics(at)
     assert metrics["ターゲットリード数"] == f"{expected.categories['target']:,}"
     assert metrics["総行数"] == f"{expected.rows:,}"
+    # the sample company believes all 300 records are targets: the data says otherwise
+    gap = [w.value for w in at.warning if f"{expected.categories['target']} 件でした" in w.value]
+    assert len(gap) == 1 and "300 件" in gap[0]
 
 
 def test_saved_inputs_load_back_on_the_first_page():

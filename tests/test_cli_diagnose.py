@@ -96,7 +96,7 @@ def test_answers_with_questionnaire(capsys):
     assert data["inside_sales"]["placement"] == "nurture_long_cycle"
     assert data["assumed"] == []
     code, out, _ = cli(capsys, "diagnose", "--answers", str(SAMPLE / "answers_quick.yaml"))
-    assert code == 0 and json.loads(out)["target_leads"] == 200
+    assert code == 0 and json.loads(out)["target_leads"] == 300
 
 
 def test_answers_for_another_questionnaire_refused(capsys):

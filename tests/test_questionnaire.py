@@ -81,7 +81,7 @@ def test_quick_alone_yields_a_diagnosis_without_assumed_ratings():
     qid, answers = load_answers(ROOT / "sample_data" / "answers_quick.yaml")
     assert qid == "quick"
     d = diagnose(qn.to_facts(answers), lang="en")
-    assert d.target_leads == 200
+    assert d.target_leads == 300
     assert not [a for a in d.assumed if a.startswith("sales.ratings")]
     assert d.inside_sales.placement == "qualify_before_sales"
 
