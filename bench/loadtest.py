@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import socket
 import statistics
@@ -120,6 +119,11 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
     ctx = await browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     ctx.set_default_timeout(180_000)
     page = await ctx.new_page()
+    failed_http: list[str] = []
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and failed_http.append(f"HTTP {r.status} {r.url.split('?')[0]}"),
+    )
     step, started = "open", time.perf_counter()
 
     def done(name: str) -> None:
@@ -150,6 +154,8 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
         metrics = page.locator(".st-key-results_metrics")
         await expect(metrics).to_contain_text(rows_text, timeout=180_000)
         done("results")
+        # A user clicks the report button on a page that has finished drawing.
+        await page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
         async with page.expect_download() as info:
             await page.locator(".st-key-download_report_html button").click()
         download = await info.value
@@ -158,12 +164,13 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
         if await page.get_by_test_id("stException").count():
             raise RuntimeError("an exception is shown on the page")
     except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
-        errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        detail = f" ({'; '.join(failed_http[-2:])})" if failed_http else ""
+        errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}{detail}")
     finally:
         await ctx.close()
 
 
-async def run_rounds(url: str, leads: Path, rows_text: str, sessions: int, rounds: int):
+async def run_rounds(url: str, leads: Path, rows_text: str, sessions: int, rounds: int, proc=None):
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = defaultdict(list)
@@ -177,7 +184,8 @@ async def run_rounds(url: str, leads: Path, rows_text: str, sessions: int, round
             await asyncio.gather(
                 *(journey(browser, url, leads, rows_text, times, errors) for _ in range(sessions))
             )
-            print(f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s", flush=True)
+            rss = f", server RSS {rss_mb(proc):.0f} MB" if proc is not None else ""
+            print(f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s{rss}", flush=True)
         await browser.close()
     return times, errors
 
@@ -193,10 +201,31 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
 
 
-def settle(proc: subprocess.Popen, target: float | None, wait: float) -> float:
-    """RSS after disconnected sessions expire: poll until within target or ``wait`` s."""
-    deadline = time.time() + wait
+async def visit(url: str) -> None:
+    """One short visit: open the app and leave."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        ctx = await browser.new_context()
+        page = await ctx.new_page()
+        await page.goto(url)
+        await page.locator(".st-key-sample_button button").first.wait_for()
+        await ctx.close()
+        await browser.close()
+
+
+def settle(proc: subprocess.Popen, url: str, target: float | None, wait: float) -> float:
+    """RSS once the ended sessions are gone: wait past their reconnection TTL, then let
+    one more visitor come and go. Streamlit drops expired disconnected sessions (and the
+    uploads in their state) only when the next session disconnects; on a live server
+    that is the next visitor. Then poll until within ``target`` or ``wait`` seconds."""
     time.sleep(SESSION_TTL + 5)
+    asyncio.run(visit(url))
+    deadline = time.time() + wait
+    time.sleep(3)
     value = rss_mb(proc)
     while time.time() < deadline and target is not None and value > target:
         time.sleep(2)
@@ -222,12 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         fresh = rss_mb(proc)
         warm_errors = asyncio.run(warm_up(url, leads, rows_text))
-        gc.collect()
-        baseline = settle(proc, None, 0)
+        baseline = settle(proc, url, None, 0)
         print(f"server RSS: fresh {fresh:.0f} MB; idle after one warm-up journey {baseline:.0f} MB")
         times, errors = asyncio.run(run_rounds(url, leads, rows_text, args.sessions, args.rounds))
         peak = rss_mb(proc)
-        after = settle(proc, baseline * (1 + MEMORY_TOLERANCE), 90)
+        after = settle(proc, url, baseline * (1 + MEMORY_TOLERANCE), 60)
         log = log_path.read_text(errors="replace")
         server_errors = log.count("Traceback")
 
