@@ -163,7 +163,7 @@ def save_submission(
     if consent is not True:
         raise InputError("hosting.consent_required")
     if not isinstance(contact, Contact):
-        raise InputError("hosting.contact_email_invalid")
+        raise TypeError("contact must be a Contact (use Contact.from_form)")
     facts_d = _as_dict(facts)
     contract = _as_dict(diagnosis)
     profile = aggregate_profile(profile_summary)

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine.errors import InputError, SenryokuError
+from engine.errors import SenryokuError
 from engine.i18n import t
 from engine.store import open_store
 from engine.submissions import Contact, save_submission
@@ -41,10 +41,7 @@ def render_consent(facts: Any, diagnosis: Any, profile: Any, lang: str) -> None:
     try:
         contact = Contact.from_form(company, name, email)
         save_submission(open_store(), facts, diagnosis, profile, contact, consent, lang=lang)
-    except InputError as exc:
-        st.error(exc.message(lang))
-        return
-    except SenryokuError as exc:
+    except SenryokuError as exc:  # a field to correct, or the store is unreachable
         st.error(exc.message(lang))
         return
     except Exception:  # noqa: BLE001 - a failed send must not break the results page
