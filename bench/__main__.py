@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-MODULES = ["bench.profile_bench", "bench.app_bench"]
+MODULES = ["bench.profile_bench", "bench.ingest_bench", "bench.app_bench"]
 
 failed = False
 for name in MODULES:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench.gen_leads import write_list
-from engine.ingest import locked_connection, read_leads
+from engine.ingest import private_connection, read_leads
 from engine.worker import WorkerLimits, read_leads_isolated
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[ingest] generated {path.name} in {time.perf_counter() - t0:.1f}s")
         size_mb = path.stat().st_size / 1024 / 1024
         for mode in ("in-process", "worker"):
-            con = locked_connection(memory_limit="2GB")
+            con = private_connection(memory_limit="2GB")
             t0 = time.perf_counter()
             if mode == "worker":
                 result = read_leads_isolated(path, con, limits=WorkerLimits(seconds=600))

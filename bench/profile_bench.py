@@ -1,4 +1,4 @@
-"""Profiler benchmark: a million-row lead list, UTF-8 and CP932.
+"""Profiler benchmark: million-row lead lists, UTF-8 (Marketo TSV, Salesforce CSV) and CP932.
 
 For each list it prints the time of DuckDB's bare ``SELECT count(*) FROM read_csv(...)``,
 the time of the full profile through the CLI's code path (``engine.profile_cli.run``:
@@ -37,6 +37,16 @@ CASES = [
         "utf-8",
         None,
         {},
+        8.0,
+    ),
+    (
+        "UTF-8 (Salesforce JA report)",
+        "profile_1m_salesforce_ja_utf8.csv",
+        "salesforce_ja",
+        "utf-8",
+        None,
+        # description rows above the header; footer lines are short rows
+        {"skip": 3, "header": True, "strict_mode": False, "null_padding": True},
         8.0,
     ),
     (

@@ -17,15 +17,18 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import mmap
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import unicodedata
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +40,10 @@ from engine.sql import quote_ident
 Progress = Callable[[float, str], None]
 
 # The engine's limits. Tests and operators may pass their own IngestLimits.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+# What the app accepts: the same as Streamlit's upload limit (.streamlit/config.toml,
+# server.maxUploadSize in MB), checked again by the engine.
+APP_MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 500
 MAX_CELL_CHARS = 32 * 1024
 MAX_ROWS = 2_000_000
@@ -49,6 +55,9 @@ READ_THREADS = 2
 
 SAMPLE_BYTES = 256 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
+SHM_DIR = "/dev/shm"
+# Bodies larger than this are transcoded by two processes at once.
+PARALLEL_TRANSCODE_BYTES = 16 * 1024 * 1024
 HEADER_SEARCH_ROWS = 50
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -75,6 +84,8 @@ class IngestLimits:
 
 
 DEFAULT_LIMITS = IngestLimits()
+# The limits of an upload through the app (LeadSet.open(..., isolated=True) uses them).
+APP_LIMITS = IngestLimits(max_file_bytes=APP_MAX_FILE_BYTES)
 
 
 @dataclass
@@ -93,6 +104,55 @@ class IngestResult:
 # DuckDB lockdown
 
 
+def private_connection(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection fit to hold an upload: it loads no extension and
+    never spills to disk. Its file access stays open until :func:`lock_connection` (which
+    :func:`read_leads` applies, allowing only the one file it reads)."""
+    config: dict = {
+        "autoload_known_extensions": False,
+        "autoinstall_known_extensions": False,
+        "allow_community_extensions": False,
+        # No spilling: personal data must not land in a shared temp directory.
+        "temp_directory": "",
+    }
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if threads:
+        config["threads"] = threads
+    return duckdb.connect(":memory:", config=config)
+
+
+def lock_connection(
+    con: duckdb.DuckDBPyConnection,
+    allowed_paths: Iterable[str | os.PathLike] | None = None,
+    allowed_directories: Iterable[str | os.PathLike] | None = None,
+) -> None:
+    """Switch off all file access of ``con`` except ``allowed_paths`` (and files under
+    ``allowed_directories``) and lock its settings for good (``SET`` is refused after)."""
+    paths = [str(Path(p).resolve()) for p in allowed_paths or []]
+    dirs = [str(Path(d).resolve()) + os.sep for d in allowed_directories or []]
+    # Allow-lists must be set before external access is switched off.
+    if paths:
+        con.execute("SET allowed_paths = ?", [paths])
+    if dirs:
+        con.execute("SET allowed_directories = ?", [dirs])
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def is_locked(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when ``con``'s settings can no longer change or it has no file access."""
+    external, locked = con.execute(
+        "SELECT current_setting('enable_external_access'), current_setting('lock_configuration')"
+    ).fetchall()[0]
+    return bool(locked) or not bool(external)
+
+
 def locked_connection(
     memory_limit: str = "1GB",
     threads: int = 2,
@@ -102,29 +162,9 @@ def locked_connection(
     """An in-memory DuckDB connection that can touch no file except ``allowed_paths``
     (and files under ``allowed_directories``), loads no extension, and whose settings can
     no longer be changed (``SET`` is refused). Use it for anything holding an upload."""
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "allow_community_extensions": False,
-            "memory_limit": memory_limit,
-            "threads": threads,
-            # No spilling: personal data must not land in a shared temp directory.
-            "temp_directory": "",
-        },
-    )
+    con = private_connection(memory_limit, threads)
     try:
-        paths = [str(Path(p).resolve()) for p in allowed_paths or []]
-        dirs = [str(Path(d).resolve()) + os.sep for d in allowed_directories or []]
-        # Allow-lists must be set before external access is switched off.
-        if paths:
-            con.execute("SET allowed_paths = ?", [paths])
-        if dirs:
-            con.execute("SET allowed_directories = ?", [dirs])
-        con.execute("SET enable_progress_bar = false")
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        lock_connection(con, allowed_paths, allowed_directories)
     except BaseException:
         con.close()
         raise
@@ -245,6 +285,27 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(8, len(head) // 20)
 
 
+def _sniff_encoding(path: Path) -> tuple[str, bool, bool, bool]:
+    """The encoding as far as the start of the file tells: ``(encoding, has_nul, broken,
+    verified)``. Only the sample is decoded here; a UTF-8 file longer than the sample is
+    ``verified=False`` and DuckDB validates the rest while reading it (an invalid byte
+    there makes :func:`_detect_encoding` decide over the whole file, as before)."""
+    with path.open("rb") as fh:
+        raw = fh.read(SAMPLE_BYTES)
+        at_end = not fh.read(1)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", False, False, True
+    encoding = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    has_nul = _file_has_nul(path)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=at_end)
+    except UnicodeDecodeError as exc:
+        if not exc.object[: exc.start].isascii():
+            return encoding, has_nul, True, True
+        return "cp932", has_nul, False, True
+    return encoding, has_nul, False, at_end
+
+
 def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[str, bool, bool]:
     """The file's encoding, whether it holds NUL bytes, and whether it is UTF-8 with a
     few broken bytes. UTF-8 is checked over the whole file (fast, chunked); a file that
@@ -262,16 +323,15 @@ def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[
             encoding = "utf-8"
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        has_nul = seen_multibyte = False
+        has_nul = _file_has_nul(path)
+        seen_multibyte = False
         done = 0
         while True:
             chunk = fh.read(CHUNK_BYTES)
-            has_nul = has_nul or b"\x00" in chunk
             try:
                 decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 seen_multibyte = seen_multibyte or not exc.object[: exc.start].isascii()
-                has_nul = has_nul or _has_nul(fh)
                 if seen_multibyte:
                     return encoding, has_nul, True
                 return "cp932", has_nul, False
@@ -284,11 +344,16 @@ def _detect_encoding(path: Path, size: int, progress: Progress | None) -> tuple[
     return encoding, has_nul, False
 
 
-def _has_nul(fh) -> bool:
-    while chunk := fh.read(CHUNK_BYTES):
-        if b"\x00" in chunk:
-            return True
-    return False
+def _file_has_nul(path: Path) -> bool:
+    with path.open("rb") as fh:
+        try:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return mm.find(b"\x00") >= 0
+        except (ValueError, OSError):  # empty or not mappable
+            while chunk := fh.read(CHUNK_BYTES):
+                if b"\x00" in chunk:
+                    return True
+            return False
 
 
 def _codec(encoding: str) -> str:
@@ -348,6 +413,12 @@ class _Layout:
     width: int  # columns to read
     ragged: bool
     bytes_per_row: float  # average in the sample, to estimate progress
+    # DuckDB's ``skip`` counts the lines above the data as we do (no quoted line break,
+    # no bare CR among them), so it can read the file itself without a copy.
+    plain_top: bool = True
+    # A quoted cell with a line break in the sample: DuckDB's parallel reader refuses
+    # those together with null_padding, so it reads such files on one thread.
+    quoted_newlines: bool = False
 
 
 def _choose_delimiter(lines: list[str], complete: bool) -> str:
@@ -411,7 +482,14 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
         width=width,
         ragged=ragged,
         bytes_per_row=_bytes_per_row(lines, consumed, len(data_rows)),
+        plain_top=_plain_lines(lines[:consumed]),
+        quoted_newlines=any("\n" in c or "\r" in c for r, _ in parsed for c in r),
     )
+
+
+def _plain_lines(lines: list[str]) -> bool:
+    text = "".join(lines)
+    return all(x.count('"') % 2 == 0 for x in lines) and "\r" not in text.replace("\r\n", "")
 
 
 def _bytes_per_row(lines: list[str], consumed: int, rows: int) -> float:
@@ -439,6 +517,7 @@ def _write_utf8_body(
     decoder = codecs.getincrementaldecoder(_codec(encoding))(errors=errors)
     done = 0
     line = 1
+    first = True
     with src.open("rb") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
         while True:
             chunk = fin.read(CHUNK_BYTES)
@@ -449,17 +528,162 @@ def _write_utf8_body(
                 line += chunk[: max(exc.start, 0)].count(b"\n")
                 raise InputError("ingest.undecodable", line=line) from None
             line += chunk.count(b"\n")
+            # ``skip_chars`` counts characters of the sample, which has its NULs removed.
+            if "\x00" in text:
+                text = text.replace("\x00", "")
             if skip_chars:
                 cut = min(skip_chars, len(text))
                 text, skip_chars = text[cut:], skip_chars - cut
-            if "\x00" in text:
-                text = text.replace("\x00", "")
+            if first and text:
+                text, first = _keep_leading_bom(text), False
             fout.write(text)
             done += len(chunk)
             if progress and size:
                 progress(0.3 + 0.3 * done / size, STAGE_TRANSCODING)
             if final:
                 break
+
+
+def _keep_leading_bom(text: str) -> str:
+    """DuckDB drops a BOM at the very start of a file; a body whose first cell starts
+    with U+FEFF gets an empty first line (skipped by the reader) so the cell stays whole."""
+    return "\n" + text if text.startswith("\ufeff") else text
+
+
+_BYTE_LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _data_start_byte(path: Path, lines: int) -> int:
+    """Byte offset after the first ``lines`` physical lines. Valid for UTF-8 and CP932,
+    where CR and LF bytes are never part of a multi-byte character."""
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    return sum(len(x) for x in _BYTE_LINE_RE.findall(head)[:lines])
+
+
+# Runs in ``python -I -S``: only the standard codecs, nothing from the project or venv.
+_TRANSCODE_PART = """
+import codecs, sys
+src, start, end, dest, encoding, errors, chunk_bytes = sys.argv[1:8]
+start, end, chunk_bytes = int(start), int(end), int(chunk_bytes)
+decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+with open(src, "rb") as fin, open(dest, "wb") as fout:
+    fin.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = fin.read(min(chunk_bytes, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        try:
+            text = decoder.decode(chunk, final=left <= 0)
+        except UnicodeDecodeError:
+            sys.exit(3)
+        if "\\x00" in text:
+            text = text.replace("\\x00", "")
+        fout.write(text.encode("utf-8"))
+"""
+
+
+def _transcode_range(
+    src: Path,
+    start: int,
+    end: int,
+    fout,
+    encoding: str,
+    errors: str,
+    progress: Progress | None,
+    size: int,
+    start_of_body: bool = True,
+) -> bool:
+    """Decode bytes ``start:end`` of ``src`` and append them as UTF-8 to ``fout``;
+    False when a byte sequence cannot be decoded."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    first = start_of_body
+    with src.open("rb") as fin:
+        fin.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = fin.read(min(CHUNK_BYTES, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            try:
+                text = decoder.decode(chunk, final=left <= 0)
+            except UnicodeDecodeError:
+                return False
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+            if first and text:
+                text, first = _keep_leading_bom(text), False
+            fout.write(text.encode("utf-8"))
+            if progress and size:
+                done = end - start - left
+                progress(0.3 + 0.3 * done / max(end - start, 1), STAGE_TRANSCODING)
+    return True
+
+
+def _split_point(path: Path, start: int, end: int) -> int:
+    """The offset just after the first LF at or after the middle of ``start:end``
+    (``end`` when there is none): a place where no character is cut in two."""
+    mid = start + (end - start) // 2
+    with path.open("rb") as fh:
+        fh.seek(mid)
+        pos = mid
+        while chunk := fh.read(1024 * 1024):
+            i = chunk.find(b"\n")
+            if i >= 0:
+                return min(pos + i + 1, end)
+            pos += len(chunk)
+    return end
+
+
+def _transcode_body(
+    src: Path,
+    encoding: str,
+    start: int,
+    skip_chars: int,
+    dest: Path,
+    size: int,
+    progress: Progress | None,
+    errors: str,
+    workers: int,
+) -> None:
+    """Write bytes ``start:`` of ``src`` (the first ``skip_chars`` characters) as UTF-8
+    to ``dest`` (NULs dropped). A large
+    file is cut in two on a line feed and the second half is decoded by a child Python
+    at the same time. On any undecodable byte the file is decoded again in one pass, for
+    the exact line to name in the error."""
+    split = size
+    if workers > 1 and size - start > PARALLEL_TRANSCODE_BYTES:
+        split = _split_point(src, start, size)
+    part = dest.with_name(dest.name + ".part2")
+    child = None
+    if split < size:
+        child = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _TRANSCODE_PART, str(src), str(split)]
+            + [str(size), str(part), encoding, errors, str(CHUNK_BYTES)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ok = False
+    try:
+        with dest.open("wb") as fout:
+            ok = _transcode_range(src, start, split, fout, encoding, errors, progress, size)
+            if child is not None:
+                ok = child.wait() == 0 and ok
+                child = None
+                if ok:
+                    with part.open("rb") as fin:
+                        shutil.copyfileobj(fin, fout, CHUNK_BYTES)
+    finally:
+        if child is not None:
+            child.kill()
+            child.wait()
+        part.unlink(missing_ok=True)
+    if not ok:
+        _write_utf8_body(src, encoding, skip_chars, dest, size, progress, errors)
 
 
 # --------------------------------------------------------------------------------------
@@ -596,6 +820,19 @@ def _xlsx_to_csv(
 # Reading
 
 
+def _work_parent(size: int) -> str | None:
+    """Where the private copy of a transcoded upload goes: the RAM-backed /dev/shm when it
+    has room (writing there is several times faster than to a disk, and the copy never
+    reaches one), else the usual temp directory."""
+    shm = Path(SHM_DIR)
+    try:
+        if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 4 * size:
+            return str(shm)
+    except OSError:
+        pass
+    return None
+
+
 def _kind(path: Path, head: bytes) -> str:
     if head.startswith(_ZIP_MAGICS):
         return "xlsx"
@@ -620,6 +857,7 @@ def read_leads(
     with a message the user can act on. ``progress(fraction, stage_code)`` is optional."""
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
+    progress = _monotonic(progress)
     try:
         size = path.stat().st_size
         is_file = path.is_file()
@@ -640,7 +878,7 @@ def read_leads(
     if progress:
         progress(0.0, STAGE_CHECKING)
 
-    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-"))
+    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-", dir=_work_parent(size)))
     try:
         kind = _kind(path, head)
         if kind == "ole":
@@ -664,6 +902,23 @@ def read_leads(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+class _NotUtf8(Exception):
+    """DuckDB met a byte sequence that is not UTF-8 after the sample said UTF-8."""
+
+
+def _monotonic(progress: Progress | None) -> Progress | None:
+    """``progress`` that never goes back (a second reading pass restarts its stages)."""
+    if progress is None:
+        return None
+    seen = [0.0]
+
+    def report(fraction: float, stage: str) -> None:
+        seen[0] = max(seen[0], fraction)
+        progress(seen[0], stage)
+
+    return report
+
+
 def _read_text(
     path: Path,
     con: duckdb.DuckDBPyConnection,
@@ -674,11 +929,33 @@ def _read_text(
     forced: str | None = None,
 ) -> IngestResult:
     size = path.stat().st_size
-    notes: list[tuple[str, dict]] = []
     if forced:
-        encoding, has_nul, broken = forced, False, False
+        sniffed = (forced, False, False, True)
     else:
-        encoding, has_nul, broken = _detect_encoding(path, size, progress)
+        sniffed = _sniff_encoding(path)
+    try:
+        return _read_text_as(path, con, table, progress, limits, workdir, size, *sniffed)
+    except _NotUtf8:
+        detected = _detect_encoding(path, size, progress)
+        return _read_text_as(path, con, table, progress, limits, workdir, size, *detected, True)
+
+
+def _read_text_as(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    progress: Progress | None,
+    limits: IngestLimits,
+    workdir: Path,
+    size: int,
+    encoding: str,
+    has_nul: bool,
+    broken: bool,
+    verified: bool,
+) -> IngestResult:
+    """Read the text file as ``encoding``. ``verified`` says whether the whole file is
+    known to decode; if not (UTF-8 beyond the sample), raises _NotUtf8 when it does not."""
+    notes: list[tuple[str, dict]] = []
     errors = "replace" if broken else "strict"
     text, complete = _read_sample(path, encoding, errors)
     # The codecs drop a BOM, so offsets in ``text`` match what _write_utf8_body decodes.
@@ -689,18 +966,31 @@ def _read_text(
     headers += [f"column_{i}" for i in range(len(headers) + 1, layout.width + 1)]
     headers, repeated2, _ = _unique_headers(headers)
 
-    direct = (
-        encoding in ("utf-8", "utf-8-sig")
-        and not has_nul
-        and not broken
-        and layout.description_rows == 0
-        and layout.data_start_line == 1
-    )
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    direct = utf8 and not has_nul and not broken and layout.plain_top
+    if not direct and not verified:
+        raise _NotUtf8
     if direct:
-        source, skip = path, 1
+        source, skip = path, layout.data_start_line
     else:
         source, skip = workdir / "body.csv", 0
-        _write_utf8_body(path, encoding, layout.data_start_chars, source, size, progress, errors)
+        if encoding == "utf-16":
+            _write_utf8_body(
+                path, encoding, layout.data_start_chars, source, size, progress, errors
+            )
+        else:
+            start = _data_start_byte(path, layout.data_start_line)
+            _transcode_body(
+                path,
+                _codec(encoding),
+                start,
+                layout.data_start_chars,
+                source,
+                size,
+                progress,
+                errors,
+                workers=limits.threads,
+            )
     if broken:
         notes.append(("ingest.note.invalid_bytes", {}))
     if has_nul:
@@ -716,8 +1006,7 @@ def _read_text(
     if progress:
         progress(0.6, STAGE_READING)
 
-    expected = int(size / max(layout.bytes_per_row, 1))
-    rows, more_notes = _load(source, skip, layout, headers, con, table, limits, progress, expected)
+    rows, more_notes = _load(source, skip, layout, headers, con, table, limits, verified)
     notes += more_notes
     if rows == 0:
         with contextlib.suppress(duckdb.Error):
@@ -733,6 +1022,17 @@ def _read_text(
     )
 
 
+# Characters a blank cell may hold: those Arrow's utf8_trim_whitespace removes.
+_BLANK_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _blank_chars_sql() -> str:
+    return "(" + " || ".join(f"chr({ord(c)})" for c in _BLANK_CHARS) + ")"
+
+
 def _load(
     source: Path,
     skip: int,
@@ -741,106 +1041,159 @@ def _load(
     con: duckdb.DuckDBPyConnection,
     table: str,
     limits: IngestLimits,
-    progress: Progress | None,
-    expected_rows: int,
+    verified: bool = True,
 ) -> tuple[int, list[tuple[str, dict]]]:
-    """Parse ``source`` with DuckDB on a locked private connection and stream it into
-    ``table`` of ``con`` in batches: blank rows dropped, rows numbered, over-long cells
-    cut; then report footers at the end are removed. Only one copy is ever held."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """Parse ``source`` with DuckDB into ``table`` of ``con`` in one statement: rows
+    numbered in file order, blank rows dropped; then over-long cells are cut and report
+    footers at the end removed. When ``con`` can still be locked, it is locked to this
+    one file and reads it itself; otherwise a private locked connection reads it and the
+    table is copied over."""
+    if is_locked(con):
+        reader = locked_connection(limits.memory_limit, limits.threads, allowed_paths=[source])
+        target = f"_ingest_{uuid.uuid4().hex}"
+    else:
+        lock_connection(con, allowed_paths=[source])
+        reader, target = con, table
+    done = False
+    try:
+        read = _create_table(reader, target, source, skip, layout, headers, limits, verified)
+        notes: list[tuple[str, dict]] = []
+        if read > limits.max_rows + 10:
+            raise LimitError("ingest.too_many_rows", max=limits.max_rows)
+        truncated = _truncate_cells(reader, target, headers, limits.max_cell_chars)
+        rows = _drop_footer(reader, target, headers)
+        if rows < read:
+            notes.append(("ingest.note.footer_rows", {"count": read - rows}))
+        if rows > limits.max_rows:
+            raise LimitError("ingest.too_many_rows", max=limits.max_rows)
+        if truncated:
+            notes.append(
+                (
+                    "ingest.note.cells_truncated",
+                    {
+                        "count": sum(truncated.values()),
+                        "max_chars": limits.max_cell_chars,
+                        "columns": ", ".join(truncated),
+                    },
+                )
+            )
+        if reader is not con:
+            _copy_table(reader, target, con, table)
+        done = True
+    except duckdb.OutOfMemoryException:
+        raise LimitError("ingest.out_of_memory") from None
+    finally:
+        if reader is not con:
+            reader.close()
+        elif not done:
+            with contextlib.suppress(duckdb.Error):
+                con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+    return rows, notes
 
+
+def _create_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: Path,
+    skip: int,
+    layout: _Layout,
+    headers: list[str],
+    limits: IngestLimits,
+    verified: bool,
+) -> int:
+    """``CREATE TABLE table AS`` the parsed file; returns the rows read (at most
+    ``max_rows + 11``: reading stops there)."""
     cols = [f"c{i}" for i in range(len(headers))]
     col_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
-    schema = pa.schema([("_row", pa.int64())] + [(h, pa.string()) for h in headers])
-    max_chars = limits.max_cell_chars
-    truncated: Counter[str] = Counter()
-    state: dict = {"rows": 0}
+    ws = _blank_chars_sql()
+    blank = " AND ".join(f"coalesce(trim({c}, {ws}), '') = ''" for c in cols)
+    select = ", ".join(f"{c} AS {quote_ident(h)}" for c, h in zip(cols, headers, strict=True))
+    params = {
+        "path": str(source.resolve()),
+        "skip": skip,
+        "delim": layout.delimiter,
+        "maxline": limits.max_row_bytes,
+    }
 
-    def batches(reader) -> Iterator[pa.RecordBatch]:
-        for batch in reader:
-            if batch.num_rows == 0:
-                continue
-            arrays = list(batch.columns)
-            blank = None
-            for arr in arrays:
-                empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
-                blank = empty if blank is None else pc.and_(blank, empty)
-            if pc.any(blank).as_py():
-                keep = pc.invert(blank)
-                arrays = [pc.filter(a, keep) for a in arrays]
-            n = len(arrays[0])
-            if n == 0:
-                continue
-            for k, arr in enumerate(arrays):
-                lengths = pc.utf8_length(arr)
-                longest = pc.max(lengths).as_py()
-                if longest is not None and longest > max_chars:
-                    truncated[headers[k]] += pc.sum(pc.greater(lengths, max_chars)).as_py()
-                    arrays[k] = pc.utf8_slice_codeunits(arr, 0, max_chars)
-            start = state["rows"]
-            state["rows"] = start + n
-            if state["rows"] > limits.max_rows + 10:
-                # Raised inside DuckDB's scan; kept here so the caller re-raises it as is.
-                state["error"] = LimitError("ingest.too_many_rows", max=limits.max_rows)
-                raise state["error"]
-            numbers = pa.array(range(start + 1, start + n + 1), pa.int64())
-            if progress and expected_rows:
-                progress(0.6 + 0.35 * min(state["rows"] / expected_rows, 1.0), STAGE_READING)
-            yield pa.RecordBatch.from_arrays([numbers, *arrays], schema=schema)
-
-    src = locked_connection(limits.memory_limit, limits.threads, allowed_paths=[source])
-    view = f"_ingest_{uuid.uuid4().hex}"
-    try:
-        try:
-            reader = src.sql(
-                "SELECT * FROM read_csv($path, auto_detect = false, header = false,"  # noqa: S608
-                " skip = $skip, delim = $delim, quote = '\"', escape = '\"',"
-                " strict_mode = false, null_padding = true, parallel = false,"
-                f" max_line_size = $maxline, columns = {col_types})",
-                params={
-                    "path": str(source.resolve()),
-                    "skip": skip,
-                    "delim": layout.delimiter,
-                    "maxline": limits.max_row_bytes,
-                },
-            ).to_arrow_reader(50_000)
-            con.register(view, pa.RecordBatchReader.from_batches(schema, batches(reader)))
-            try:
-                con.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS FROM {view}")
-            finally:
-                con.unregister(view)
-        except (InputError, LimitError):
-            raise
-        except duckdb.OutOfMemoryException:
-            raise LimitError("ingest.out_of_memory") from None
-        except (duckdb.Error, pa.ArrowException) as exc:
-            if state.get("error"):
-                raise state["error"] from None
-            if "maximum line size" in str(exc).lower():
-                raise LimitError("ingest.row_too_long") from None
-            raise InputError("ingest.unreadable") from None
-    finally:
-        src.close()
-
-    notes: list[tuple[str, dict]] = []
-    rows = _drop_footer(con, table, headers)
-    if rows < state["rows"]:
-        notes.append(("ingest.note.footer_rows", {"count": state["rows"] - rows}))
-    if rows > limits.max_rows:
-        raise LimitError("ingest.too_many_rows", max=limits.max_rows)
-    if truncated:
-        notes.append(
-            (
-                "ingest.note.cells_truncated",
-                {
-                    "count": sum(truncated.values()),
-                    "max_chars": max_chars,
-                    "columns": ", ".join(truncated),
-                },
-            )
+    def run(parallel: bool) -> int:
+        # row_number() OVER () keeps the reader's order (DuckDB runs it in file order).
+        sql = (
+            f"CREATE OR REPLACE TABLE {quote_ident(table)} AS "  # noqa: S608
+            f'SELECT row_number() OVER () AS "_row", {select} '
+            "FROM read_csv($path, auto_detect = false, header = false,"
+            " skip = $skip, delim = $delim, quote = '\"', escape = '\"',"
+            " strict_mode = false, null_padding = true,"
+            f" parallel = {'true' if parallel else 'false'},"
+            f" max_line_size = $maxline, columns = {col_types}) "
+            f"WHERE NOT ({blank}) LIMIT {int(limits.max_rows) + 11}"
         )
-    return rows, notes
+        return int(con.execute(sql, params).fetchall()[0][0])
+
+    try:
+        if layout.quoted_newlines:
+            return run(parallel=False)
+        try:
+            return run(parallel=True)
+        except duckdb.OutOfMemoryException:
+            raise
+        except duckdb.Error as exc:
+            # Our sample parser and DuckDB may see quotes differently; its parallel
+            # reader says so at the first quoted line break it meets.
+            if "quoted new lines" not in str(exc):
+                raise
+            return run(parallel=False)
+    except duckdb.OutOfMemoryException:
+        raise
+    except duckdb.Error as exc:
+        text = str(exc).lower()
+        if "maximum line size" in text:
+            raise LimitError("ingest.row_too_long") from None
+        if "invalid unicode" in text and not verified:
+            raise _NotUtf8 from None
+        raise InputError("ingest.unreadable") from None
+
+
+def _truncate_cells(
+    con: duckdb.DuckDBPyConnection, table: str, headers: list[str], max_chars: int
+) -> Counter[str]:
+    """Cut cells longer than ``max_chars`` characters; returns the count per column.
+    The byte length is known without reading the text, and a cell has at most as many
+    characters as bytes, so only columns with a long byte length are looked at."""
+    t = quote_ident(table)
+    lengths = ", ".join(f"max(strlen({quote_ident(h)}))" for h in headers)
+    longest = con.execute(f"SELECT {lengths} FROM {t}").fetchall()[0]  # noqa: S608
+    truncated: Counter[str] = Counter()
+    for h, n in zip(headers, longest, strict=True):
+        if n is None or n <= max_chars:
+            continue
+        c = quote_ident(h)
+        count = con.execute(
+            f"SELECT count(*) FROM {t} WHERE length({c}) > ?",  # noqa: S608
+            [max_chars],
+        ).fetchall()[0][0]
+        if count:
+            truncated[h] = int(count)
+            con.execute(
+                f"UPDATE {t} SET {c} = left({c}, ?) WHERE length({c}) > ?",  # noqa: S608
+                [max_chars, max_chars],
+            )
+    return truncated
+
+
+def _copy_table(
+    src: duckdb.DuckDBPyConnection, name: str, dest: duckdb.DuckDBPyConnection, table: str
+) -> None:
+    """Stream table ``name`` of ``src`` into ``table`` of ``dest`` (which needs no file
+    access), in row order."""
+    import pyarrow as pa
+
+    reader = src.sql(f'FROM {quote_ident(name)} ORDER BY "_row"').to_arrow_reader(100_000)  # noqa: S608
+    view = f"_ingest_{uuid.uuid4().hex}"
+    dest.register(view, pa.RecordBatchReader.from_batches(reader.schema, reader))
+    try:
+        dest.execute(f"CREATE OR REPLACE TABLE {quote_ident(table)} AS FROM {view}")  # noqa: S608
+    finally:
+        dest.unregister(view)
 
 
 def _drop_footer(con: duckdb.DuckDBPyConnection, table: str, headers: list[str]) -> int:

@@ -17,6 +17,14 @@ import pandas as pd
 from engine import companies
 from engine import profile as prof
 from engine.errors import InputError
+from engine.ingest import (
+    APP_LIMITS,
+    DEFAULT_LIMITS,
+    IngestLimits,
+    lock_connection,
+    private_connection,
+    read_leads,
+)
 from engine.lists import Lists
 from engine.mapping import (
     FIELDS,
@@ -71,22 +79,30 @@ class LeadSet:
         mapping: Mapping | MappingFile | str | Path | None = None,
         progress: Any = None,
         isolated: bool = False,
+        limits: IngestLimits | None = None,
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
-        it in a child process with memory and time limits (what the app uses)."""
+        it in a child process with memory and time limits (what the app uses). ``limits``
+        default to the app's (:data:`engine.ingest.APP_LIMITS`, the upload size Streamlit
+        accepts) when isolated, else to the engine's (the CLI: files up to 1 GB)."""
         path = Path(path)
         if not path.is_file():
             raise InputError("common.file_not_found", path=str(path))
-        con = duckdb.connect()
+        if limits is None:
+            limits = APP_LIMITS if isolated else DEFAULT_LIMITS
+        # read_leads locks the connection to the one file it reads; after an isolated
+        # read it gets no file access at all.
+        con = private_connection()
         try:
             if isolated:
                 from engine.worker import read_leads_isolated
 
-                result = read_leads_isolated(path, con, table=RAW_TABLE, progress=progress)
+                result = read_leads_isolated(
+                    path, con, table=RAW_TABLE, progress=progress, ingest_limits=limits
+                )
+                lock_connection(con)
             else:
-                from engine.ingest import read_leads
-
-                result = read_leads(path, con, table=RAW_TABLE, progress=progress)
+                result = read_leads(path, con, table=RAW_TABLE, progress=progress, limits=limits)
             return cls(con, result, mapping)
         except BaseException:
             companies.uninstall(con)

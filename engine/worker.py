@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from engine.errors import InputError, LimitError, SenryokuError
-from engine.ingest import IngestResult, Progress
+from engine.ingest import DEFAULT_LIMITS, IngestLimits, IngestResult, Progress
 from engine.sql import quote_ident
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,16 +52,23 @@ def read_leads_isolated(
     table: str = "raw_leads",
     limits: WorkerLimits = WorkerLimits(),  # noqa: B008 (frozen, immutable)
     progress: Progress | None = None,
+    ingest_limits: IngestLimits = DEFAULT_LIMITS,
 ) -> IngestResult:
     """Like :func:`engine.ingest.read_leads`, but the file is parsed in a child process
-    under ``limits``; the table lands in ``con`` exactly as read_leads would leave it."""
+    under ``limits`` (and ``ingest_limits``, as read_leads would check them); the table
+    lands in ``con`` exactly as read_leads would leave it."""
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.file_not_found", path=path.name)
     workdir = Path(tempfile.mkdtemp(prefix="senryoku-worker-"))
     try:
         out = workdir / "leads.parquet"
-        job = {"path": str(path.resolve()), "out": str(out), "memory_mb": limits.memory_mb}
+        job = {
+            "path": str(path.resolve()),
+            "out": str(out),
+            "memory_mb": limits.memory_mb,
+            "limits": asdict(ingest_limits),
+        }
         message = _run_worker(job, limits, progress)
         if "error" in message:
             err = message["error"]
@@ -207,15 +214,21 @@ def _child() -> int:
     import pyarrow.compute  # noqa: F401
     import pyarrow.parquet as pq
 
-    from engine.ingest import locked_connection, read_leads
+    from engine.ingest import IngestLimits, private_connection, read_leads
 
     memory_mb = int(job["memory_mb"])
+    limits = IngestLimits(**job.get("limits", {}))
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        con = locked_connection(memory_limit=f"{max(memory_mb // 3, 64)}MB", threads=2)
+        # read_leads locks this connection to the one file it reads, then parses the file
+        # straight into its table.
+        con = private_connection(memory_limit=f"{max(memory_mb // 3, 64)}MB", threads=2)
         result = read_leads(
-            job["path"], con, progress=lambda f, s: _emit({"progress": f, "stage": s})
+            job["path"],
+            con,
+            progress=lambda f, s: _emit({"progress": f, "stage": s}),
+            limits=limits,
         )
         reader = con.sql(f"FROM {quote_ident(result.table)}").to_arrow_reader(100_000)
         with pq.ParquetWriter(job["out"], reader.schema, compression="zstd") as writer:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.gen_leads import write_list, write_xlsx
+from engine import ingest
 from engine.errors import InputError, LimitError
 from engine.i18n import t
 from engine.ingest import IngestLimits, IngestResult, locked_connection, read_leads
@@ -583,3 +584,137 @@ def test_large_generated_list_has_only_its_planned_duplicates(tmp_path, con):
         'SELECT count(*) - count(DISTINCT "メール") FROM raw_leads WHERE "メール" IS NOT NULL'
     ).fetchone()[0]
     assert 0.02 * 5000 < dup_rows < 0.08 * 5000
+
+
+# --- reading straight into the caller's connection -----------------------------------
+
+
+def _big_utf8_list(rows: int = 6000) -> str:
+    """A UTF-8 list larger than the encoding sample (256 KB), Japanese from the start."""
+    lines = ["Email,会社名,メモ"]
+    lines += [f"user{i}@example.co.jp,株式会社サンプル{i},備考{i}" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def test_open_connection_is_locked_to_the_one_file_it_read(tmp_path):
+    """Test that read_leads, given a connection that can still read files, parses the
+    list into it directly and leaves it able to read that one file only."""
+    p, other = tmp_path / "leads.csv", tmp_path / "other.csv"
+    p.write_text("Email,会社名\na@x.co,サンプル\n", encoding="utf-8")
+    other.write_text("a\n1\n", encoding="utf-8")
+    c = ingest.private_connection()
+    try:
+        assert read_leads(p, c).rows == 1
+        assert rows_of(c) == [(1, "a@x.co", "サンプル")]
+        for sql, params in [
+            ("SELECT * FROM read_csv(?)", [str(other)]),
+            ("SELECT * FROM read_text(?)", ["/etc/passwd"]),
+            ("SET enable_external_access = true", None),
+        ]:
+            with pytest.raises(duckdb.Error):
+                c.execute(sql, params)
+    finally:
+        c.close()
+
+
+def test_utf8_damaged_after_the_sample_is_found_and_kept_utf8(tmp_path):
+    """Test that a broken byte far after the start of a UTF-8 list (beyond the part read
+    to guess the encoding) still gives UTF-8 with the character replaced and a note."""
+    text = _big_utf8_list()
+    assert len(text.encode()) > ingest.SAMPLE_BYTES
+    p = tmp_path / "late.csv"
+    p.write_bytes(text.encode() + "z@x.co,テスト".encode() + "商".encode()[:2] + b"\n")
+    c = ingest.private_connection()
+    try:
+        result = read_leads(p, c)
+        assert result.encoding == "utf-8" and result.rows == 6001
+        assert column(c, "会社名")[-1] == "テスト\ufffd"
+        assert column(c, "会社名")[0] == "株式会社サンプル0"
+        assert "ingest.note.invalid_bytes" in dict(result.notes)
+    finally:
+        c.close()
+
+
+def test_ascii_start_then_cp932_is_read_as_cp932(tmp_path, con):
+    """Test that a list whose first 256 KB are plain ASCII and whose Japanese text comes
+    later in CP932 is read as CP932, not refused as broken UTF-8."""
+    head = "Email,Company\n" + "".join(f"user{i}@example.com,Example {i}\n" for i in range(12000))
+    assert len(head) > ingest.SAMPLE_BYTES
+    p = tmp_path / "late_cp932.csv"
+    p.write_bytes(head.encode("ascii") + "last@example.com,株式会社テスト\n".encode("cp932"))
+    result = read_leads(p, con)
+    assert result.encoding == "cp932" and result.rows == 12001
+    assert column(con, "Company")[-1] == "株式会社テスト"
+
+
+def test_quoted_line_break_after_the_sample_is_read_whole(tmp_path):
+    """Test that a quoted cell with a line break far into the file, next to short rows,
+    is read as one cell (the parallel reader cannot, so the file is read again in one
+    pass) and the row numbers stay in file order."""
+    text = _big_utf8_list() + 'last@x.co,"二行の\n会社",メモ\nshort@x.co\n'
+    p = tmp_path / "late_break.csv"
+    p.write_text(text, encoding="utf-8")
+    c = ingest.private_connection()
+    try:
+        result = read_leads(p, c)
+        assert result.rows == 6002
+        tail = rows_of(c)[-2:]
+        assert tail == [
+            (6001, "last@x.co", "二行の\n会社", "メモ"),
+            (6002, "short@x.co", None, None),
+        ]
+    finally:
+        c.close()
+
+
+def test_utf8_report_with_description_rows_equals_its_cp932_twin(tmp_path):
+    """Test that a Salesforce Japanese report in UTF-8 (read by DuckDB in place, skipping
+    the description rows) gives the same table as the CP932 original (transcoded)."""
+    src = SAMPLES / "salesforce_leads_ja.csv"
+    p = tmp_path / "sf_utf8.csv"
+    p.write_bytes(src.read_bytes().decode("cp932").encode("utf-8"))
+    a, b = ingest.private_connection(), ingest.private_connection()
+    try:
+        ra, rb = read_leads(src, a), read_leads(p, b)
+        assert (ra.rows, ra.headers, ra.notes) == (rb.rows, rb.headers, rb.notes)
+        assert rb.encoding == "utf-8" and rb.rows == 300
+        assert rows_of(a) == rows_of(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_cp932_transcoded_in_two_parts_equals_one_pass(tmp_path, monkeypatch):
+    """Test that a CP932 list cut in two and decoded by two processes gives the same
+    table as one pass, and an undecodable byte in the second part names its line."""
+    path = tmp_path / "big_cp932.csv"
+    write_list(path, "salesforce_ja", 2000, seed=3)
+    one, two = ingest.private_connection(), ingest.private_connection()
+    try:
+        r1 = read_leads(path, one)
+        monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", 1000)
+        r2 = read_leads(path, two)
+        assert r1 == r2 and r2.rows == 2000
+        assert rows_of(one) == rows_of(two)
+    finally:
+        one.close()
+        two.close()
+    data = path.read_bytes()
+    cut = data.rindex(b"\n", 0, len(data) - 1000)
+    bad = tmp_path / "bad_cp932.csv"
+    bad.write_bytes(data[:cut] + b"\n\x81\x0a" + data[cut + 1 :])
+    err = expect_error(
+        InputError, "ingest.undecodable", lambda: read_leads(bad, locked_connection())
+    )
+    assert err.params["line"] == data[:cut].count(b"\n") + 2
+
+
+def test_app_reads_up_to_the_upload_limit_and_the_cli_up_to_one_gigabyte():
+    """Test that the app's file limit is Streamlit's upload limit (config.toml) and the
+    engine's default (the CLI) is 1 GB."""
+    import tomllib
+
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        upload_mb = tomllib.load(fh)["server"]["maxUploadSize"]
+    assert ingest.APP_LIMITS.max_file_bytes == upload_mb * 1024 * 1024
+    assert ingest.DEFAULT_LIMITS.max_file_bytes == 1024 * 1024 * 1024

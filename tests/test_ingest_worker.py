@@ -108,3 +108,22 @@ def test_killed_worker_is_a_limit_error(con, private_tmp):
     assert info.value.code == "ingest.worker_memory"
     assert workers() == []
     assert list(private_tmp.iterdir()) == []
+
+
+def test_app_upload_keeps_the_app_limit_and_the_cli_does_not(tmp_path, monkeypatch):
+    """Test that LeadSet.open(isolated=True), the app's way, checks the app's file limit
+    in the worker, while the in-process read (the CLI's way) accepts the same file."""
+    from engine import leadset
+    from engine.ingest import IngestLimits
+
+    monkeypatch.setattr(leadset, "APP_LIMITS", IngestLimits(max_file_bytes=10 * 1024))
+    path = SAMPLES / "marketo_leads.tsv"
+    assert path.stat().st_size > 10 * 1024
+    with pytest.raises(LimitError) as info:
+        leadset.LeadSet.open(path, isolated=True)
+    assert info.value.code == "ingest.too_large"
+    assert info.value.params["max_mb"] == 0
+    with leadset.LeadSet.open(path) as leads:
+        assert leads.ingest.rows == 200
+    with leadset.LeadSet.open(path, isolated=True, limits=IngestLimits()) as leads:
+        assert leads.ingest.rows == 200
