@@ -82,6 +82,12 @@ def _filled(expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
+def _present(expr: str) -> str:
+    """SQL: ``expr`` holds more than spaces (``_filled(expr) IS NOT NULL``; ltrim stops
+    at the first other character, so it is the cheaper test)."""
+    return f"coalesce(ltrim({expr}) <> '', false)"
+
+
 @cache
 def stage_values() -> dict[str, str]:
     """Normalised stage value -> stage, from ``engine/data/stages.yaml``."""
@@ -136,31 +142,47 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+DEPARTED_FIELDS = ("title", "department", "status", "notes")
+
+
 def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping) -> None:
-    """Step 1: the ``_features`` table (one row per lead row)."""
+    """Step 1: the ``_features`` table (one row per lead row) and ``_duplicates`` (the
+    rows that repeat an earlier one, with that row)."""
     c = lambda f: _col(mapping, f, "t")  # noqa: E731
+    q = quote_ident(table)
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
     # no trim: the name and company keys drop all whitespace themselves
     name_expr = (
         f"coalesce(nullif({c('full_name')}, ''), "
         f"nullif(concat_ws(' ', nullif({c('last_name')}, ''), nullif({c('first_name')}, '')), ''))"
     )
-    departed_checks = "\n".join(
-        f"WHEN regexp_matches({c(f)}, {_lit(DEPARTED_RE)}) THEN 'departed_{f}'"
-        for f in ("title", "department", "status", "notes")
-    )
+    pattern = _lit(DEPARTED_RE)
+    mapped = [f for f in DEPARTED_FIELDS if mapping.get(f)]
+    departed_checks = ""
+    if mapped:
+        # One regex over the fields joined (a separator no pattern word contains) finds
+        # the rare departed row; only those look at each field in turn.
+        joined = f"concat_ws(chr(1), {', '.join(c(f) for f in mapped)})"
+        per_field = " ".join(
+            f"WHEN regexp_matches({c(f)}, {pattern}) THEN 'departed_{f}'" for f in mapped
+        )
+        departed_checks = f"WHEN regexp_matches({joined}, {pattern}) THEN CASE {per_field} END"
     departed_words = "\n".join(
-        f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {_lit(DEPARTED_RE)})"
-        for f in ("title", "department", "status", "notes")
+        f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {pattern})" for f in mapped
     )
-    sql = f"""
+    features = f"""
     CREATE OR REPLACE TEMP TABLE _features AS
     WITH dates AS (
         -- a few thousand distinct dates in a million rows: parse each once
         SELECT value, lead_date(value) AS day FROM (
-            SELECT {c("last_activity")} AS value FROM {quote_ident(table)} t
-            UNION SELECT {c("exchange_date")} FROM {quote_ident(table)} t
+            SELECT {c("last_activity")} AS value FROM {q} t
+            UNION SELECT {c("exchange_date")} FROM {q} t
         ) WHERE value IS NOT NULL
+    ),
+    companies AS (
+        SELECT company, company_key(company) AS company_key
+        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {q} t)
+        WHERE company IS NOT NULL
     ),
     src AS (
         SELECT _row,
@@ -183,66 +205,63 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
             END AS departed_value,
             coalesce({_filled(c("lifecycle_stage"))}, {_filled(c("status"))}) AS stage_raw,
             coalesce(la.day, ex.day) AS activity_date
-        FROM {quote_ident(table)} t
+        FROM {q} t
         LEFT JOIN dates la ON la.value = {c("last_activity")}
         LEFT JOIN dates ex ON ex.value = {c("exchange_date")}
     ),
-    companies AS (
-        SELECT company, company_key(company) AS company_key
-        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {quote_ident(table)} t)
-        WHERE company IS NOT NULL
+    -- names repeat: normalise each distinct one once
+    names AS (
+        SELECT name, nullif(lower(replace(replace(replace(senryoku_nfkc(name),
+            ' ', ''), '\t', ''), chr(12288), '')), '') AS name_key
+        FROM (SELECT DISTINCT name FROM src WHERE name IS NOT NULL)
     ),
     keyed AS (
-        SELECT src.* EXCLUDE (email_norm, name),
+        SELECT src.* EXCLUDE (name),
             coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid,
-            email_norm,
-            companies.company_key,
-            nullif(lower(replace(replace(replace(senryoku_nfkc(name), ' ', ''), '\t', ''), chr(12288), '')), '')
-                AS name_key
-        FROM src LEFT JOIN companies USING (company)
-    ),
-    -- Grouping a million distinct strings is the expensive part: group their 64-bit
-    -- hashes first, then look at the few repeated values exactly.
-    hashed AS (
+            companies.company_key, names.name_key
+        FROM src LEFT JOIN companies USING (company) LEFT JOIN names USING (name)
+    )
+    SELECT _row, email_valid, email_norm,
+        CASE WHEN email_valid THEN split_part(email_norm, '@', 2) END AS domain,
+        company, company_key, name_key, title, has_phone, departed, departed_value,
+        stage_raw, activity_date
+    FROM keyed
+    """  # noqa: S608 - identifiers via quote_ident, values bound
+    con.execute(features)
+    # Grouping a million distinct strings is the expensive part: group their 64-bit
+    # hashes first, then look at the few repeated values exactly.
+    con.execute(
+        """
+    CREATE OR REPLACE TEMP TABLE _duplicates AS
+    WITH hashed AS (
         SELECT _row, email_valid, email_norm, name_key, coalesce(company_key, '') AS company_j,
             CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
             CASE WHEN name_key IS NOT NULL THEN hash(name_key, company_j) END AS name_hash
-        FROM keyed
+        FROM _features
     ),
     repeated_emails AS (
         SELECT email_hash FROM hashed WHERE email_hash IS NOT NULL
         GROUP BY email_hash HAVING count(*) > 1
     ),
-    first_email AS (
-        SELECT email_norm, min(_row) AS first_row
+    email_rows AS (
+        SELECT _row, min(_row) OVER (PARTITION BY email_norm) AS first_row
         FROM hashed SEMI JOIN repeated_emails USING (email_hash)
-        GROUP BY email_norm
     ),
     wanted_names AS (
         SELECT DISTINCT name_hash FROM hashed WHERE NOT email_valid AND name_hash IS NOT NULL
     ),
-    first_name AS (
-        SELECT name_key, company_j, min(_row) AS first_row
+    -- any earlier row with the same name and company counts, whatever its e-mail
+    name_rows AS (
+        SELECT _row, email_valid, min(_row) OVER (PARTITION BY name_key, company_j) AS first_row
         FROM hashed SEMI JOIN wanted_names USING (name_hash)
-        GROUP BY name_key, company_j
     )
-    SELECT k._row, k.email_valid,
-        CASE WHEN k.email_valid THEN split_part(k.email_norm, '@', 2) END AS domain,
-        k.company, k.company_key, k.title, k.has_phone, k.departed, k.departed_value,
-        k.stage_raw, k.activity_date,
-        CASE
-            WHEN k.email_valid AND fe.first_row < k._row THEN 'duplicate_email'
-            WHEN NOT k.email_valid AND fn.first_row < k._row THEN 'duplicate_name'
-        END AS duplicate,
-        CASE WHEN k.email_valid THEN fe.first_row ELSE fn.first_row END AS first_row
-    FROM keyed k
-    LEFT JOIN first_email fe
-        ON fe.email_norm = CASE WHEN k.email_valid THEN k.email_norm END
-    LEFT JOIN first_name fn
-        ON fn.name_key = CASE WHEN NOT k.email_valid THEN k.name_key END
-        AND fn.company_j = coalesce(k.company_key, '')
-    """  # noqa: S608 - identifiers via quote_ident, values bound
-    con.execute(sql)
+    SELECT _row, 'duplicate_email' AS duplicate, first_row FROM email_rows
+    WHERE first_row < _row
+    UNION ALL
+    SELECT _row, 'duplicate_name', first_row FROM name_rows
+    WHERE NOT email_valid AND first_row < _row
+    """
+    )
 
 
 def _load_lists(con: duckdb.DuckDBPyConnection, lists: Lists) -> None:
@@ -355,9 +374,10 @@ def classify(
         FROM list_keys WHERE company_key IS NOT NULL GROUP BY company_key
     ),
     flagged AS (
-        SELECT f.*, {kw_expr} AS keyword,
+        SELECT f.*, d.duplicate, d.first_row, {kw_expr} AS keyword,
             h.* EXCLUDE (domain), lc.* EXCLUDE (company_key)
         FROM _features f
+        LEFT JOIN _duplicates d USING (_row)
         LEFT JOIN domain_hits h USING (domain)
         LEFT JOIN company_hits lc USING (company_key)
     ),
@@ -506,7 +526,6 @@ def summarize(
     stages = {s: int(stage_counts.get(s, 0)) for s in STAGES}
     rows = sum(categories.values())
     q = quote_ident(table)
-    disp = _display_exprs(mapping)
     disp_r = _display_exprs(mapping, "r")
 
     ex_sql = f"""
@@ -528,14 +547,14 @@ def summarize(
 
     lead_age = _lead_age(con, mapping, as_of)
 
-    c = lambda f: _col(mapping, f)  # noqa: E731
+    c = lambda f: _present(_col(mapping, f))  # noqa: E731
     present = {
-        "email": f"{_filled(c('email'))} IS NOT NULL",
-        "company": f"{_filled(c('company'))} IS NOT NULL",
-        "name": f"{disp['name']} IS NOT NULL",
-        "phone": f"coalesce({_filled(c('phone'))}, {_filled(c('mobile'))}) IS NOT NULL",
-        "title": f"{_filled(c('title'))} IS NOT NULL",
-        "stage": f"coalesce({_filled(c('lifecycle_stage'))}, {_filled(c('status'))}) IS NOT NULL",
+        "email": c("email"),
+        "company": c("company"),
+        "name": f"{c('full_name')} OR {c('last_name')} OR {c('first_name')}",
+        "phone": f"{c('phone')} OR {c('mobile')}",
+        "title": c("title"),
+        "stage": f"{c('lifecycle_stage')} OR {c('status')}",
     }
     share = con.execute(
         f"SELECT {', '.join(f'count_if({e})' for e in present.values())} FROM {q}"  # noqa: S608 - identifiers via quote_ident, values bound
@@ -545,15 +564,21 @@ def summarize(
         f: round(int(n) / total, 4) if rows else 0.0 for f, n in zip(present, share, strict=True)
     }
 
+    # Shown under the name its rows use most (the first one in the file on a tie).
     top = con.execute(
         f"""
         WITH top AS (
             SELECT company_key, count(*) AS leads, count_if(category = 'target') AS targets
             FROM _classified WHERE company_key IS NOT NULL
             GROUP BY company_key ORDER BY targets DESC, leads DESC, company_key LIMIT {TOP_ACCOUNTS}
+        ),
+        names AS (
+            SELECT t.company_key, c.company, count(*) AS n, min(c._row) AS first_row
+            FROM top t JOIN _classified c USING (company_key)
+            GROUP BY ALL
         )
-        SELECT mode(c.company) AS company, any_value(t.leads), any_value(t.targets)
-        FROM top t JOIN _classified c USING (company_key)
+        SELECT arg_max(n.company, (n.n, -n.first_row)), any_value(t.leads), any_value(t.targets)
+        FROM top t JOIN names n USING (company_key)
         GROUP BY t.company_key
         ORDER BY any_value(t.targets) DESC, any_value(t.leads) DESC, t.company_key
         """  # noqa: S608 - identifiers via quote_ident, values bound
