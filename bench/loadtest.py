@@ -253,9 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         warm_errors = asyncio.run(warm_up(url, leads, rows_text))
         baseline = settle(proc, url, None, 0)
         print(f"server RSS: fresh {fresh:.0f} MB; idle after one warm-up journey {baseline:.0f} MB")
-        times, errors = asyncio.run(run_rounds(url, leads, rows_text, args.sessions, args.rounds))
+        times, errors = asyncio.run(
+            run_rounds(url, leads, rows_text, args.sessions, args.rounds, proc)
+        )
         peak = rss_mb(proc)
-        after = settle(proc, url, baseline * (1 + MEMORY_TOLERANCE), 60)
+        after = settle(proc, url, baseline * (1 + MEMORY_TOLERANCE), 90)
         log = log_path.read_text(errors="replace")
         server_errors = log.count("Traceback")
 
