@@ -413,12 +413,14 @@ class _Layout:
     width: int  # columns to read
     ragged: bool
     bytes_per_row: float  # average in the sample, to estimate progress
-    # DuckDB's ``skip`` counts the lines above the data as we do (no quoted line break,
-    # no bare CR among them), so it can read the file itself without a copy.
+    # DuckDB's ``skip`` counts the lines above the data as we do (one kind of line break
+    # in the sample, no quoted line break above the data), so it can read the file
+    # itself without a copy.
     plain_top: bool = True
-    # A quoted cell with a line break in the sample: DuckDB's parallel reader refuses
-    # those together with null_padding, so it reads such files on one thread.
-    quoted_newlines: bool = False
+    # DuckDB's parallel reader starts each thread at a line break it guesses is a row
+    # boundary; only for plainly quoted text (every line of the sample has balanced
+    # quotes, one kind of line break) is that as exact as reading on one thread.
+    parallel_safe: bool = False
 
 
 def _choose_delimiter(lines: list[str], complete: bool) -> str:
@@ -473,6 +475,8 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
     width = min(width, limits.max_columns)
     # Short rows are padded without loss; only rows cut to fit are worth telling.
     ragged = any(len(r) > width for r in data_rows)
+    # DuckDB guesses the kind of line break from the start of what it reads.
+    one_line_end = len({_line_end(x) for x in lines} - {""}) <= 1
     return _Layout(
         delimiter=delimiter,
         header=header,
@@ -482,9 +486,13 @@ def _detect_layout(text: str, complete: bool, limits: IngestLimits, delimiter=No
         width=width,
         ragged=ragged,
         bytes_per_row=_bytes_per_row(lines, consumed, len(data_rows)),
-        plain_top=_plain_lines(lines[:consumed]),
-        quoted_newlines=any("\n" in c or "\r" in c for r, _ in parsed for c in r),
+        plain_top=one_line_end and _plain_lines(lines[:consumed]),
+        parallel_safe=one_line_end and _plain_lines(lines),
     )
+
+
+def _line_end(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else line[-1:] if line[-1:] in "\r\n" else ""
 
 
 def _plain_lines(lines: list[str]) -> bool:
@@ -967,7 +975,10 @@ def _read_text_as(
     headers, repeated2, _ = _unique_headers(headers)
 
     utf8 = encoding in ("utf-8", "utf-8-sig")
-    direct = utf8 and not has_nul and not broken and layout.plain_top
+    # DuckDB skips the lines above the data itself when it counts them as we do; a
+    # header on the first line is skipped as one line whatever it holds.
+    top_ok = layout.plain_top or (layout.data_start_line == 1 and not layout.description_rows)
+    direct = utf8 and not has_nul and not broken and top_ok
     if not direct and not verified:
         raise _NotUtf8
     if direct:
@@ -1056,7 +1067,10 @@ def _load(
         reader, target = con, table
     done = False
     try:
-        read = _create_table(reader, target, source, skip, layout, headers, limits, verified)
+        expected = int(source.stat().st_size / max(layout.bytes_per_row, 1.0))
+        read = _create_table(
+            reader, target, source, skip, layout, headers, limits, verified, expected
+        )
         notes: list[tuple[str, dict]] = []
         if read > limits.max_rows + 10:
             raise LimitError("ingest.too_many_rows", max=limits.max_rows)
@@ -1100,13 +1114,20 @@ def _create_table(
     headers: list[str],
     limits: IngestLimits,
     verified: bool,
+    expected_rows: int,
 ) -> int:
-    """``CREATE TABLE table AS`` the parsed file; returns the rows read (at most
-    ``max_rows + 11``: reading stops there)."""
+    """``CREATE TABLE table AS`` the parsed file; returns the rows read. When the file
+    may hold more rows than allowed, reading stops at ``max_rows + 11``."""
     cols = [f"c{i}" for i in range(len(headers))]
     col_types = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
     ws = _blank_chars_sql()
+    # A row is kept unless every cell is empty or blank. Most rows start with a visible
+    # character (ASCII or CJK), which settles it without trimming every cell.
+    visible = " OR ".join(
+        f"unicode({c}) BETWEEN 33 AND 132 OR unicode({c}) > 12288" for c in cols[:3]
+    )
     blank = " AND ".join(f"coalesce(trim({c}, {ws}), '') = ''" for c in cols)
+    keep = f"({visible}) OR NOT ({blank})"
     select = ", ".join(f"{c} AS {quote_ident(h)}" for c, h in zip(cols, headers, strict=True))
     params = {
         "path": str(source.resolve()),
@@ -1114,34 +1135,51 @@ def _create_table(
         "delim": layout.delimiter,
         "maxline": limits.max_row_bytes,
     }
+    t = quote_ident(table)
 
-    def run(parallel: bool) -> int:
-        # row_number() OVER () keeps the reader's order (DuckDB runs it in file order).
-        sql = (
-            f"CREATE OR REPLACE TABLE {quote_ident(table)} AS "  # noqa: S608
-            f'SELECT row_number() OVER () AS "_row", {select} '
-            "FROM read_csv($path, auto_detect = false, header = false,"
+    def source_sql(parallel: bool) -> str:
+        return (
+            "read_csv($path, auto_detect = false, header = false,"
             " skip = $skip, delim = $delim, quote = '\"', escape = '\"',"
             " strict_mode = false, null_padding = true,"
             f" parallel = {'true' if parallel else 'false'},"
-            f" max_line_size = $maxline, columns = {col_types}) "
-            f"WHERE NOT ({blank}) LIMIT {int(limits.max_rows) + 11}"
+            f" max_line_size = $maxline, columns = {col_types})"
+        )
+
+    def numbered(parallel: bool) -> int:
+        # row_number() OVER () keeps the reader's order (DuckDB runs it in file order,
+        # on one thread).
+        sql = (
+            f"CREATE OR REPLACE TABLE {t} AS "  # noqa: S608
+            f'SELECT row_number() OVER () AS "_row", {select} '
+            f"FROM {source_sql(parallel)} WHERE {keep} LIMIT {int(limits.max_rows) + 11}"
         )
         return int(con.execute(sql, params).fetchall()[0][0])
 
+    def parallel_then_numbered() -> int:
+        # All threads parse and insert in file order (DuckDB keeps insertion order), so
+        # the rowid is the position in the file; numbering after costs one column write.
+        sql = (
+            f'CREATE OR REPLACE TABLE {t} AS SELECT CAST(NULL AS BIGINT) AS "_row", '  # noqa: S608
+            f"{select} FROM {source_sql(True)} WHERE {keep}"
+        )
+        read = int(con.execute(sql, params).fetchall()[0][0])
+        con.execute(f'UPDATE {t} SET "_row" = rowid + 1')  # noqa: S608
+        return read
+
+    # Far fewer rows expected than allowed: no need to stop early, read on all threads.
+    bounded = expected_rows * 2 <= limits.max_rows
     try:
-        if layout.quoted_newlines:
-            return run(parallel=False)
+        if not layout.parallel_safe:
+            return numbered(parallel=False)
         try:
-            return run(parallel=True)
+            return parallel_then_numbered() if bounded else numbered(parallel=True)
         except duckdb.OutOfMemoryException:
             raise
-        except duckdb.Error as exc:
-            # Our sample parser and DuckDB may see quotes differently; its parallel
-            # reader says so at the first quoted line break it meets.
-            if "quoted new lines" not in str(exc):
-                raise
-            return run(parallel=False)
+        except duckdb.Error:
+            # Past the sample the file may hold a quoted line break (which the parallel
+            # reader refuses with null_padding) or stray quotes: read it on one thread.
+            return numbered(parallel=False)
     except duckdb.OutOfMemoryException:
         raise
     except duckdb.Error as exc:
