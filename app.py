@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.components import language_switch, step_indicator
+from ui.housekeeping import start_memory_housekeeping
 from ui.i18n import tr
 from ui.state import apply_share_token_from_url, init_state
 
@@ -10,6 +11,7 @@ from ui.state import apply_share_token_from_url, init_state
 TEAM_PARAMS = ("team", "member", "team_admin")
 
 st.set_page_config(page_title="戦力診断 Senryoku", page_icon="📊", layout="wide")
+start_memory_housekeeping()
 init_state()
 share_error = apply_share_token_from_url()
 
@@ -25,7 +27,10 @@ STEPS = [
     st.Page("pages/results.py", title=tr("app.nav.results"), url_path="results"),
 ]
 TEAM_PAGE = st.Page("pages/team.py", title=tr("app.nav.team"), url_path="team")
-ADMIN_PAGE = st.Page("pages/admin.py", title=tr("app.nav.admin"), url_path="admin")
+# The operator's page: reachable at /admin, not listed for prospects.
+ADMIN_PAGE = st.Page(
+    "pages/admin.py", title=tr("app.nav.admin"), url_path="admin", visibility="hidden"
+)
 
 current = st.navigation({tr("app.nav.journey"): STEPS, tr("app.nav.more"): [TEAM_PAGE, ADMIN_PAGE]})
 if current.url_path == "" and any(st.query_params.get(p) for p in TEAM_PARAMS):

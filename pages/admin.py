@@ -10,6 +10,7 @@ from engine.store import open_store
 from engine.submissions import delete_submission, export_csv, export_xlsx, list_submissions
 from ui.admin_auth import require_operator
 from ui.i18n import lang, tr
+from ui.state import ensure_routed
 
 COLUMNS = (
     "created_at",
@@ -29,6 +30,7 @@ def _plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
+ensure_routed()
 st.title(tr("hosting.admin.title"))
 if not require_operator():
     st.stop()

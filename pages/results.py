@@ -163,8 +163,10 @@ def _downloads(diagnosis, facts, profile) -> bool:
         st.error(exc.message(current))
         inputs = None
 
-    def html_report() -> str:
-        return report_html.to_html(diagnosis, facts, current, profile)
+    # Built now (a few ms), not on click: a deferred download is fetched after the run and
+    # was seen to 404 under load when Streamlit's media cleanup came first.
+    html_report = report_html.to_html(diagnosis, facts, current, profile)
+    md_report = report_md.to_markdown(diagnosis, facts, current)
 
     with st.container(horizontal=True):
         st.download_button(
@@ -177,7 +179,7 @@ def _downloads(diagnosis, facts, profile) -> bool:
         )
         st.download_button(
             tr("app.results.report_md"),
-            lambda: report_md.to_markdown(diagnosis, facts, current),
+            md_report,
             file_name="senryoku_report.md",
             mime="text/markdown",
             key="download_report_md",
