@@ -12,17 +12,8 @@ import altair as alt
 import pandas as pd
 
 from engine.i18n import t
+from engine.profile import CATEGORIES
 
-CATEGORIES = (
-    "target",
-    "duplicate",
-    "invalid",
-    "internal",
-    "competitor",
-    "partner",
-    "departed",
-    "out_of_profile",
-)
 WATERFALL_STAGES = ("mql", "isal", "isql", "sal", "sql")
 INSIDE_SALES_STAGES = ("isal", "isql")
 RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
@@ -33,7 +24,7 @@ MUTED = "#9aa4b2"
 IS_COLOR = "#e8590c"
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
+def field(obj: Any, key: str, default: Any = None) -> Any:
     """A field of a pydantic model or a dict (the engine hands either)."""
     if obj is None:
         return default
@@ -82,10 +73,10 @@ def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -
     the monthly numbers the goal needs at each stage (from the diagnosis KPIs), else the
     numbers expected from today's inflow, else the uploaded list's stage counts. Returns
     ``{"rows": [...], "title": str}``; stages the source does not give are left out."""
-    placement = _get(_get(diagnosis, "inside_sales"), "placement")
-    kpis = _get(diagnosis, "kpis")
-    for field, title in (("required", "waterfall_required"), ("expected", "waterfall_expected")):
-        numbers = _get(kpis, field)
+    placement = field(field(diagnosis, "inside_sales"), "placement")
+    kpis = field(diagnosis, "kpis")
+    for kind, title in (("required", "waterfall_required"), ("expected", "waterfall_expected")):
+        numbers = field(kpis, kind)
         if numbers:
             rows = [
                 r
@@ -95,7 +86,7 @@ def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -
             for r in rows:
                 r["value"] = round(float(numbers[r["key"]]), 1)
             return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
-    stages = _get(profile, "stages") or {}
+    stages = field(profile, "stages") or {}
     if any(stages.get(s) for s in WATERFALL_STAGES):
         return {
             "rows": waterfall_data(stages, placement, lang),
@@ -121,8 +112,8 @@ def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
 
 def capacity_data(capacity: Any, lang: str = "ja") -> list[dict]:
     """Opportunities per month the team can handle vs what the goal needs."""
-    have = _get(capacity, "capacity_per_month")
-    need = _get(capacity, "needed_opportunities_per_month")
+    have = field(capacity, "capacity_per_month")
+    need = field(capacity, "needed_opportunities_per_month")
     rows = []
     if have is not None:
         rows.append(
@@ -148,9 +139,9 @@ def capacity_data(capacity: Any, lang: str = "ja") -> list[dict]:
 
 def lead_age_data(lead_age: Any, lang: str = "ja") -> list[dict]:
     """Target leads by months since the last touch, in the profile's bucket order."""
-    buckets = _get(lead_age, "buckets") or {}
+    buckets = field(lead_age, "buckets") or {}
     if isinstance(buckets, list):
-        items = [(_get(b, "label") or _get(b, "bucket"), _get(b, "count", 0)) for b in buckets]
+        items = [(field(b, "label") or field(b, "bucket"), field(b, "count", 0)) for b in buckets]
     else:
         items = list(buckets.items())
     return [

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from engine import charts
+from engine.charts import field
 from engine.i18n import t
 
 FONT = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
@@ -38,14 +39,6 @@ svg { max-width: 100%; height: auto; }
 footer { margin-top: 8mm; color: #57606a; font-size: 8.5pt; }
 @media print { a { color: inherit; text-decoration: none; } }
 """.replace("__FONT__", FONT)
-
-
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
 
 
 def _num(value: Any) -> str:
@@ -118,9 +111,9 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
     def tt(key: str, **params: Any) -> str:
         return escape(t(key, lang, **params))
 
-    target_leads = _get(diagnosis, "target_leads")
-    source = _get(diagnosis, "target_leads_source")
-    lead_base = _get(diagnosis, "lead_base")
+    target_leads = field(diagnosis, "target_leads")
+    source = field(diagnosis, "target_leads_source")
+    lead_base = field(diagnosis, "lead_base")
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(lang)}"><head><meta charset="utf-8">',
@@ -137,12 +130,12 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         f'<div class="value">{tt(f"app.lead_base.{lead_base}") if lead_base else "—"}</div></div>',
         "</div>",
     ]
-    reason = _get(diagnosis, "lead_base_reason")
+    reason = field(diagnosis, "lead_base_reason")
     if reason:
         out.append(f"<p>{_text(reason)}</p>")
-    categories = _get(profile, "categories")
+    categories = field(profile, "categories")
     if categories:
-        rows = int(_get(profile, "rows", 0) or 0)
+        rows = int(field(profile, "rows", 0) or 0)
         out.append(
             f'<p>{tt("app.leads.total_rows")}: <b id="total-rows">{rows:,}</b> · '
             f"{tt('app.leads.target_leads')}: <b>{int(categories.get('target', 0)):,}</b></p>"
@@ -152,7 +145,7 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         out.append(f"<p>{tt('app.report.no_profile')}</p>")
     out.append("</section>")
 
-    ratings = _get(_get(facts, "sales"), "ratings")
+    ratings = field(field(facts, "sales"), "ratings")
     if hasattr(ratings, "model_dump"):
         ratings = ratings.model_dump()
     ratings = {k: v for k, v in dict(ratings or {}).items() if v is not None}
@@ -161,12 +154,12 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         out.append(bars_svg(charts.sales_profile_data(ratings, lang)))
         out.append("</section>")
 
-    inside = _get(diagnosis, "inside_sales")
-    placement = _get(inside, "placement")
+    inside = field(diagnosis, "inside_sales")
+    placement = field(inside, "placement")
     out.append(f"<section><h2>{tt('app.results.placement_title')}</h2>")
     if placement:
         out.append(f"<p><b>{tt(f'app.placements.{placement}')}</b></p>")
-    out.append(_list(_get(inside, "reasons") or [], "ul"))
+    out.append(_list(field(inside, "reasons") or [], "ul"))
     waterfall = charts.placement_waterfall(diagnosis, profile, lang)
     if waterfall["rows"]:
         out.append(f'<p class="meta">{escape(waterfall["title"])}</p>')
@@ -174,32 +167,32 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
     out.append("</section>")
 
     out.append(f"<section><h2>{tt('app.results.initiatives_title')}</h2><ol>")
-    for item in sorted(_get(diagnosis, "initiatives") or [], key=lambda i: _get(i, "rank", 9)):
-        iid = _get(item, "id")
+    for item in sorted(field(diagnosis, "initiatives") or [], key=lambda i: field(i, "rank", 9)):
+        iid = field(item, "id")
         out.append(
             f"<li><b>{tt(f'app.initiatives.{iid}')}</b> — "
-            f"{tt('app.results.initiative_line', rank=_get(item, 'rank'), name=t(f'app.initiatives.{iid}', lang), months=_get(item, 'months_to_impact'))}"
-            f"{_list(_get(item, 'reasons') or [], 'ul')}</li>"
+            f"{tt('app.results.initiative_line', rank=field(item, 'rank'), name=t(f'app.initiatives.{iid}', lang), months=field(item, 'months_to_impact'))}"
+            f"{_list(field(item, 'reasons') or [], 'ul')}</li>"
         )
     out.append("</ol></section>")
 
-    warnings = _get(diagnosis, "warnings") or []
+    warnings = field(diagnosis, "warnings") or []
     out.append(f"<section><h2>{tt('app.results.warnings_title')}</h2>")
     if warnings:
         for w in warnings:
-            out.append(f'<div class="warning">{_text(_get(w, "text") or _get(w, "id"))}</div>')
+            out.append(f'<div class="warning">{_text(field(w, "text") or field(w, "id"))}</div>')
     else:
         out.append(f"<p>{tt('app.results.no_warnings')}</p>")
     out.append("</section>")
 
-    capacity = _get(diagnosis, "capacity")
+    capacity = field(diagnosis, "capacity")
     cap_rows = charts.capacity_data(capacity, lang) if capacity else []
     if cap_rows:
         out.append(f"<section><h2>{tt('app.results.capacity_title')}</h2>")
         out.append(bars_svg(cap_rows, "#c92a2a"))
         out.append("</section>")
 
-    roadmap = _get(diagnosis, "roadmap") or {}
+    roadmap = field(diagnosis, "roadmap") or {}
     out.append(f"<section><h2>{tt('app.results.roadmap_title')}</h2>")
     out.append(timeline_svg(roadmap, lang))
     out.append('<div class="roadmap">')
@@ -207,18 +200,18 @@ def to_html(diagnosis: Any, facts: Any = None, lang: str = "ja", profile: Any = 
         out.append(f"<div><b>{escape(row['label'])}</b>{_list(row['goals'], 'ul')}</div>")
     out.append("</div></section>")
 
-    assumptions = _get(diagnosis, "assumptions") or []
+    assumptions = field(diagnosis, "assumptions") or []
     if assumptions:
         out.append(
             f"<section><h2>{tt('app.results.assumptions_title', count=len(assumptions))}</h2><ul>"
         )
         for item in assumptions:
-            source = _get(item, "source")
+            source = field(item, "source")
             tail = f" ({_text(source)})" if source else ""
-            out.append(f"<li>{_text(_get(item, 'reason'))}{tail}</li>")
+            out.append(f"<li>{_text(field(item, 'reason'))}{tail}</li>")
         out.append("</ul></section>")
     else:
-        assumed = _get(diagnosis, "assumed") or []
+        assumed = field(diagnosis, "assumed") or []
         if assumed:
             fields = ", ".join(map(str, assumed))
             out.append(f'<p class="meta">{tt("app.results.assumed", fields=fields)}</p>')

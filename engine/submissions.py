@@ -28,18 +28,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from engine.errors import ConfigError, InputError, SenryokuError
+from engine.profile import CATEGORIES
 from engine.store import Store
 
-CATEGORIES = (
-    "target",
-    "duplicate",
-    "invalid",
-    "internal",
-    "competitor",
-    "partner",
-    "departed",
-    "out_of_profile",
-)
 STAGES = ("lead", "mql", "isal", "isql", "sal", "sql", "won", "unknown")
 PHASES = ("appointment", "relationship", "opportunity", "closing")
 PEER_MIN_N = 5

@@ -7,11 +7,11 @@ import streamlit as st
 
 from engine import charts, export
 from engine.errors import SenryokuError
+from engine.mapping import FIELDS as MAPPING_FIELDS
 from ui.components import privacy_note, show_error
 from ui.i18n import lang, tr
 from ui.leads import (
     LIST_KINDS,
-    MAPPING_FIELDS,
     lists_from_form,
     lists_from_yaml_text,
     lists_to_text,

@@ -18,25 +18,6 @@ from engine.lists import Lists, load_lists
 from ui.i18n import tr
 from ui.state import set_leadset
 
-MAPPING_FIELDS = (
-    "email",
-    "company",
-    "full_name",
-    "last_name",
-    "first_name",
-    "phone",
-    "mobile",
-    "title",
-    "department",
-    "lifecycle_stage",
-    "status",
-    "bounce",
-    "retired_flag",
-    "notes",
-    "last_activity",
-    "exchange_date",
-    "created",
-)
 LIST_KINDS = ("own", "competitors", "partners")
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 

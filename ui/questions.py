@@ -7,18 +7,11 @@ from typing import Any
 
 import streamlit as st
 
+from engine.charts import field
 from ui.i18n import lang, tr
 
 # a share link carries answers, so free text stays short
 MAX_TEXT = 200
-
-
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
 
 
 def localized(value: Any, language: str) -> str:
@@ -34,23 +27,23 @@ def localized(value: Any, language: str) -> str:
     return str(value)
 
 
-def question_text(question: Any, field: str = "text") -> str:
+def question_text(question: Any, key: str = "text") -> str:
     """The question's text (or ``help``) in the session's language."""
-    return localized(_get(question, field), lang())
+    return localized(field(question, key), lang())
 
 
 def option_values(question: Any) -> list[Any]:
     """The values a choice question offers, in order."""
-    return [_get(o, "value", o) for o in _get(question, "options") or []]
+    return [field(o, "value", o) for o in field(question, "options") or []]
 
 
 def option_label(question: Any, value: Any) -> str:
     """The label of one option in the session's language."""
     if value is None:
         return tr("app.questionnaire.not_answered")
-    for option in _get(question, "options") or []:
-        if _get(option, "value", option) == value:
-            label = _get(option, "text") or _get(option, "label")
+    for option in field(question, "options") or []:
+        if field(option, "value", option) == value:
+            label = field(option, "text") or field(option, "label")
             return localized(label, lang()) if label is not None else str(value)
     return str(value)
 
@@ -67,9 +60,9 @@ def _copy_answer(qid: str) -> None:
 
 def render_question(question: Any) -> None:
     """One widget for one question, seeded from the canonical answers."""
-    qid = str(_get(question, "id"))
+    qid = str(field(question, "id"))
     key = f"q_{qid}"
-    kind = str(_get(question, "type", "choice"))
+    kind = str(field(question, "type", "choice"))
     answers = st.session_state["answers"]
     label = question_text(question) or qid
     unit = question_text(question, "unit")
@@ -109,9 +102,9 @@ def render_question(question: Any) -> None:
             **common,
         )
     elif kind == "number":
-        lo = _get(question, "min")
-        hi = _get(question, "max")
-        step = _get(question, "step")
+        lo = field(question, "min")
+        hi = field(question, "max")
+        step = field(question, "step")
         whole = all(v is None or float(v).is_integer() for v in (lo, step))
         cast = int if whole else float
         if key not in st.session_state:
@@ -126,10 +119,10 @@ def render_question(question: Any) -> None:
             **common,
         )
     elif kind == "scale":
-        lo = int(_get(question, "min", 1) or 1)
-        hi = int(_get(question, "max", 5) or 5)
+        lo = int(field(question, "min", 1) or 1)
+        hi = int(field(question, "max", 5) or 5)
         if key not in st.session_state:
-            default = _get(question, "default")
+            default = field(question, "default")
             start = answers.get(qid, default if default is not None else (lo + hi) // 2)
             st.session_state[key] = int(start)
         st.slider(label, min_value=lo, max_value=hi, step=1, **common)
