@@ -170,14 +170,21 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     departed_words = "\n".join(
         f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {pattern})" for f in mapped
     )
+    # a few thousand distinct dates in a million rows: parse each once, and join only
+    # the date columns the list has
+    date_fields = [f for f in ("last_activity", "exchange_date") if mapping.get(f)]
+    date_values = " UNION ".join(f"SELECT {c(f)} AS value FROM {q} t" for f in date_fields)  # noqa: S608
+    date_joins = "\n".join(
+        f"LEFT JOIN dates d{i} ON d{i}.value = {c(f)}" for i, f in enumerate(date_fields)
+    )
+    activity = ", ".join(f"d{i}.day" for i in range(len(date_fields)))
+    activity = f"coalesce({activity})" if date_fields else "CAST(NULL AS DATE)"
     features = f"""
     CREATE OR REPLACE TEMP TABLE _features AS
     WITH dates AS (
-        -- a few thousand distinct dates in a million rows: parse each once
-        SELECT value, lead_date(value) AS day FROM (
-            SELECT {c("last_activity")} AS value FROM {q} t
-            UNION SELECT {c("exchange_date")} FROM {q} t
-        ) WHERE value IS NOT NULL
+        SELECT DISTINCT value, lead_date(value) AS day
+        FROM ({date_values or "SELECT CAST(NULL AS VARCHAR) AS value"})
+        WHERE value IS NOT NULL
     ),
     companies AS (
         SELECT company, company_key(company) AS company_key
@@ -204,10 +211,9 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
                 {departed_words}
             END AS departed_value,
             coalesce({_filled(c("lifecycle_stage"))}, {_filled(c("status"))}) AS stage_raw,
-            coalesce(la.day, ex.day) AS activity_date
+            {activity} AS activity_date
         FROM {q} t
-        LEFT JOIN dates la ON la.value = {c("last_activity")}
-        LEFT JOIN dates ex ON ex.value = {c("exchange_date")}
+        {date_joins}
     ),
     -- names repeat: normalise each distinct one once
     names AS (
