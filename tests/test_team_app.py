@@ -3,7 +3,6 @@ over and the results page names the phase the team disagrees on."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -75,48 +74,3 @@ def test_team_link_without_its_path_opens_the_team_page(team_store, param, headi
     assert not at.exception and not at.error
     assert [h.value for h in at.header] == [t(heading, "en", company="Acme")]
     assert at.query_params[param] == token
-
-
-@pytest.mark.browser
-def test_invite_link_as_first_request_of_a_fresh_server(tmp_path):
-    """Test that an invite link opened as the very first request of a new server shows the
-    rating form with the language switch, and a rating sent from it is saved."""
-    from playwright.sync_api import expect, sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium missing under CI: apt-get install -y chromium")
-        pytest.skip("Chromium not installed (make system-deps)")
-    store_path = tmp_path / "store.duckdb"
-    store = Store(f"duckdb:///{store_path}")
-    try:
-        new = team.start_round(store, "テスト工業")
-    finally:
-        store.close()
-    proc, url = start_app({"SENRYOKU_STORE_PATH": str(store_path)})
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(locale="ja-JP")
-            page.set_default_timeout(30_000)
-            page.goto(f"{url}/team?team={new.invite_token}")
-            expect(
-                page.get_by_text(t("team.member.heading", "ja", company="テスト工業"))
-            ).to_be_visible()
-            expect(page.get_by_role("radio", name="English")).to_be_visible()
-            page.get_by_test_id("stSelectbox").click()
-            page.get_by_role("option", name=t("team.role.sales", "ja"), exact=True).click()
-            page.get_by_role("button", name=t("team.member.submit", "ja")).click()
-            expect(page.get_by_text(t("team.member.saved", "ja"))).to_be_visible()
-            browser.close()
-    finally:
-        stop_app(proc)
-    store = Store(f"duckdb:///{store_path}")
-    try:
-        assert [
-            r.role for r in team.responses(store, team.open_admin(store, new.admin_token).round_id)
-        ] == ["sales"]
-    finally:
-        store.close()

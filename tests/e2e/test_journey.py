@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from engine.diagnose import diagnose
 from engine.leadset import LeadSet
@@ -64,9 +65,17 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     # reclassify the first target row as a partner in the review table
     editor = page.locator('[class*="st-key-review_editor_"]')
     editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    page.mouse.dblclick(box["x"] + 30, box["y"] + 52)
-    page.get_by_role("option", name="パートナー").click()
+    expect(editor.locator("canvas").first).to_be_visible()
+    option = page.get_by_role("option", name="パートナー")
+    for _ in range(5):  # the canvas grid may still be laying out: open the cell editor again
+        box = editor.bounding_box()
+        page.mouse.dblclick(box["x"] + 30, box["y"] + 52)
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    option.click()
     expect(_metric_value(page, "ターゲットリード")).to_have_text(f"{target - 1:,}")
     expect(page.get_by_text("手動で修正した行: 1")).to_be_visible()
 
