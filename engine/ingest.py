@@ -657,11 +657,11 @@ def _transcode_body(
     errors: str,
     workers: int,
 ) -> None:
-    """Write bytes ``start:`` of ``src`` (the first ``skip_chars`` characters) as UTF-8
-    to ``dest`` (NULs dropped). A large
-    file is cut in two on a line feed and the second half is decoded by a child Python
-    at the same time. On any undecodable byte the file is decoded again in one pass, for
-    the exact line to name in the error."""
+    """Write the body of ``src`` (from byte ``start``, i.e. after its first ``skip_chars``
+    characters) as UTF-8 to ``dest``, NULs dropped. A large body is cut in two on a line
+    feed and the second half is decoded by a child Python at the same time. On any
+    undecodable byte (or a failed child) the file is decoded again in one pass, for the
+    exact line to name in the error."""
     split = size
     if workers > 1 and size - start > PARALLEL_TRANSCODE_BYTES:
         split = _split_point(src, start, size)

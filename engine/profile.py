@@ -3,8 +3,9 @@
 Named steps, each a table in the session's in-memory DuckDB:
 
 1. ``_features`` (depends only on the data and the column mapping): normalised e-mail
-   and its validity and domain, company key (computed once per distinct company), the
-   earlier row a row duplicates, phone presence, departure signals, raw stage, date.
+   and its validity and domain, company key (computed once per distinct company), name
+   key, phone presence, departure signals, raw stage, date; and ``_duplicates``: the
+   rows that repeat an earlier one, with that row.
 2. ``_classified`` (depends on the lists, the stage mapping and the user's overrides):
    the category with its reason, in the order duplicate > invalid > internal >
    competitor > partner > departed > out_of_profile > target, and the stage.
