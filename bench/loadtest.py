@@ -30,7 +30,14 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+]
 STEPS = ("open", "sample", "upload_profile", "sales", "results", "report")
 # Sessions whose browser went away are dropped after this many seconds (Streamlit keeps
 # them 120 s by default so a flaky connection can resume).
