@@ -69,7 +69,7 @@ def first_page_interactive_s() -> float:
     """Seconds from a healthy server to the questionnaire's first input being usable."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+    from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
     proc, url = start_app()
     try:

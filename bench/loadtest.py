@@ -15,29 +15,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 import psutil
 
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-]
 STEPS = ("open", "sample", "upload_profile", "sales", "results", "report")
 # Sessions whose browser went away are dropped after this many seconds (Streamlit keeps
 # them 120 s by default so a flaky connection can resume).
@@ -68,51 +59,14 @@ def _fallback_leads(path: Path, rows: int) -> None:
             )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    """The app on a free port, with a short TTL for disconnected sessions."""
     store = Path(tempfile.mkdtemp(prefix="senryoku-load-")) / "store.duckdb"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--server.disconnectedSessionTTL",
-            str(SESSION_TTL),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "SENRYOKU_STORE_PATH": str(store)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    return start_app(
+        {"SENRYOKU_STORE_PATH": str(store)},
+        extra_args=["--server.disconnectedSessionTTL", str(SESSION_TTL)],
+        log_path=log_path,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(log_path.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("streamlit did not become healthy")
 
 
 def rss_mb(proc: subprocess.Popen) -> float:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, start_app, stop_app
+from tests.e2e.server import ROOT, start_app, stop_app
 
 XSS = "<img src=x onerror=alert(1)>"
 UPLOADER = ".st-key-leads_file [data-testid=stFileUploaderDropzoneInput]"

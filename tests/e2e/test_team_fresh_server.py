@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from engine import team
 from engine.i18n import t
 from engine.store import Store
-from tests.e2e.conftest import start_app, stop_app
+from tests.e2e.server import start_app, stop_app
 
 
 def test_invite_link_as_first_request_of_a_fresh_server(browser, tmp_path):
