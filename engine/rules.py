@@ -253,14 +253,18 @@ class Benchmarks(_Data):
 # ---- loading ------------------------------------------------------------------------------
 
 
+def _validated(path: str | Path, model: type[BaseModel]) -> Any:
+    """A YAML data file read safely and validated (ConfigError naming file and field)."""
+    try:
+        return model.model_validate(read_yaml(path, ConfigError))
+    except ValidationError as exc:
+        raise error_from_validation(exc, Path(path).name, ConfigError) from None
+
+
 def load_rules(path: str | Path = RULES_PATH) -> Rules:
     """Rules from a YAML file, validated (ConfigError naming file and field otherwise)."""
     name = Path(path).name
-    data = read_yaml(path, ConfigError)
-    try:
-        rules = Rules.model_validate(data)
-    except ValidationError as exc:
-        raise error_from_validation(exc, name, ConfigError) from None
+    rules = _validated(path, Rules)
     _check_rules(rules, name)
     return rules
 
@@ -268,11 +272,7 @@ def load_rules(path: str | Path = RULES_PATH) -> Rules:
 def load_benchmarks(path: str | Path = BENCHMARKS_PATH) -> Benchmarks:
     """Benchmarks and fact defaults from a YAML file, validated."""
     name = Path(path).name
-    data = read_yaml(path, ConfigError)
-    try:
-        bench = Benchmarks.model_validate(data)
-    except ValidationError as exc:
-        raise error_from_validation(exc, name, ConfigError) from None
+    bench = _validated(path, Benchmarks)
     for path_, default in bench.fact_defaults.items():
         where = f"{name}: fact_defaults.{path_}"
         if default.rate is not None and default.rate not in bench.rates:

@@ -611,6 +611,18 @@ def _stamp(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else "-"
 
 
+def _result_header(result: TeamResult, lang: str) -> list[str]:
+    """Column titles of the team result table (Markdown and HTML reports)."""
+    return [
+        t("team.result.col_phase", lang),
+        t("team.result.col_mean", lang),
+        t("team.result.col_spread", lang),
+        t("team.result.col_stdev", lang),
+        *[t(f"team.role.{r}", lang) for r in ROLES if r in result.role_means],
+        t("team.result.col_flag", lang),
+    ]
+
+
 def team_report_md(
     team_round: TeamRound, result: TeamResult, answers: list[Response], lang: str = "ja"
 ) -> str:
@@ -629,14 +641,7 @@ def team_report_md(
     if result.raters == 0:
         lines += [t("team.result.empty", lang), ""]
         return "\n".join(lines)
-    head = [
-        t("team.result.col_phase", lang),
-        t("team.result.col_mean", lang),
-        t("team.result.col_spread", lang),
-        t("team.result.col_stdev", lang),
-        *[t(f"team.role.{r}", lang) for r in ROLES if r in result.role_means],
-        t("team.result.col_flag", lang),
-    ]
+    head = _result_header(result, lang)
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for p in PHASES:
         s = result.phases[p]
@@ -729,14 +734,7 @@ def team_report_html(
         parts += [f"<p>{esc(t('team.result.empty', lang))}</p>", "</body></html>"]
         return "\n".join(parts)
     roles = [r for r in ROLES if r in result.role_means]
-    head = [
-        t("team.result.col_phase", lang),
-        t("team.result.col_mean", lang),
-        t("team.result.col_spread", lang),
-        t("team.result.col_stdev", lang),
-        *[t(f"team.role.{r}", lang) for r in roles],
-        t("team.result.col_flag", lang),
-    ]
+    head = _result_header(result, lang)
     parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>")
     for p in PHASES:
         s = result.phases[p]
