@@ -1168,7 +1168,7 @@ def _create_table(
         return read
 
     # Far fewer rows expected than allowed: no need to stop early, read on all threads.
-    bounded = expected_rows * 2 <= limits.max_rows
+    bounded = expected_rows <= limits.max_rows
     try:
         if not layout.parallel_safe:
             return numbered(parallel=False)

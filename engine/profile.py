@@ -148,7 +148,14 @@ DEPARTED_FIELDS = ("title", "department", "status", "notes")
 
 def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping) -> None:
     """Step 1: the ``_features`` table (one row per lead row) and ``_duplicates`` (the
-    rows that repeat an earlier one, with that row)."""
+    rows that repeat an earlier one, with that row).
+
+    A million rows make every stored text column expensive, so ``_features`` keeps only
+    numbers, flags and short repeated values: the e-mail as its hash (and its domain),
+    the company as its key. Values that repeat (companies, names, dates) are normalised
+    once per distinct value in small side tables. The text the later steps need (title
+    and company for keywords, the e-mail for exact duplicate checks) is read from the
+    lead table through the ``_lead_text`` view, only for the rows that need it."""
     c = lambda f: _col(mapping, f, "t")  # noqa: E731
     q = quote_ident(table)
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
@@ -156,6 +163,15 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     name_expr = (
         f"coalesce(nullif({c('full_name')}, ''), "
         f"nullif(concat_ws(' ', nullif({c('last_name')}, ''), nullif({c('first_name')}, '')), ''))"
+    )
+    email_norm = f"lower(trim(senryoku_nfkc({c('email')})))"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _lead_text AS
+        SELECT _row, {email_norm} AS email_norm, nullif({c("company")}, '') AS company,
+            nullif({c("title")}, '') AS title
+        FROM {q} t
+        """  # noqa: S608 - identifiers via quote_ident
     )
     pattern = _lit(DEPARTED_RE)
     mapped = [f for f in DEPARTED_FIELDS if mapping.get(f)]
@@ -171,33 +187,49 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     departed_words = "\n".join(
         f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {pattern})" for f in mapped
     )
-    # a few thousand distinct dates in a million rows: parse each once, and join only
-    # the date columns the list has
+    # Side tables: each distinct date, company and name normalised once.
     date_fields = [f for f in ("last_activity", "exchange_date") if mapping.get(f)]
     date_values = " UNION ".join(f"SELECT {c(f)} AS value FROM {q} t" for f in date_fields)  # noqa: S608
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _dates AS
+        SELECT value, lead_date(value) AS day
+        FROM (
+            SELECT DISTINCT value
+            FROM ({date_values or "SELECT CAST(NULL AS VARCHAR) AS value"})
+            WHERE value IS NOT NULL
+        )
+        """  # noqa: S608 - identifiers via quote_ident
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _companies AS
+        SELECT company, company_key(company) AS company_key
+        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {q} t)
+        WHERE company IS NOT NULL
+        """  # noqa: S608 - identifiers via quote_ident
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _names AS
+        SELECT name, nullif(lower(replace(replace(replace(senryoku_nfkc(name),
+            ' ', ''), '\t', ''), chr(12288), '')), '') AS name_key
+        FROM (SELECT DISTINCT {name_expr} AS name FROM {q} t)
+        WHERE name IS NOT NULL
+        """  # noqa: S608 - identifiers via quote_ident
+    )
     date_joins = "\n".join(
-        f"LEFT JOIN dates d{i} ON d{i}.value = {c(f)}" for i, f in enumerate(date_fields)
+        f"LEFT JOIN _dates d{i} ON d{i}.value = {c(f)}" for i, f in enumerate(date_fields)
     )
     activity = ", ".join(f"d{i}.day" for i in range(len(date_fields)))
     activity = f"coalesce({activity})" if date_fields else "CAST(NULL AS DATE)"
     features = f"""
     CREATE OR REPLACE TEMP TABLE _features AS
-    WITH dates AS (
-        SELECT DISTINCT value, lead_date(value) AS day
-        FROM ({date_values or "SELECT CAST(NULL AS VARCHAR) AS value"})
-        WHERE value IS NOT NULL
-    ),
-    companies AS (
-        SELECT company, company_key(company) AS company_key
-        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {q} t)
-        WHERE company IS NOT NULL
-    ),
-    src AS (
+    WITH src AS (
         SELECT _row,
-            lower(trim(senryoku_nfkc({_filled(c("email"))}))) AS email_norm,
+            {email_norm} AS email_norm,
             nullif({c("company")}, '') AS company,
             {name_expr} AS name,
-            nullif({c("title")}, '') AS title,
             coalesce(regexp_matches({c("phone")}, {_lit(PHONE_RE)}), false)
                 OR coalesce(regexp_matches({c("mobile")}, {_lit(PHONE_RE)}), false) AS has_phone,
             CASE
@@ -216,58 +248,57 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         FROM {q} t
         {date_joins}
     ),
-    -- names repeat: normalise each distinct one once
-    names AS (
-        SELECT name, nullif(lower(replace(replace(replace(senryoku_nfkc(name),
-            ' ', ''), '\t', ''), chr(12288), '')), '') AS name_key
-        FROM (SELECT DISTINCT name FROM src WHERE name IS NOT NULL)
-    ),
-    keyed AS (
-        SELECT src.* EXCLUDE (name),
-            coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid,
-            companies.company_key, names.name_key
-        FROM src LEFT JOIN companies USING (company) LEFT JOIN names USING (name)
+    checked AS (
+        SELECT *, coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid
+        FROM src
     )
-    SELECT _row, email_valid, email_norm,
+    SELECT _row, email_valid,
+        CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
         CASE WHEN email_valid THEN split_part(email_norm, '@', 2) END AS domain,
-        company, company_key, name_key, title, has_phone, departed, departed_value,
-        stage_raw, activity_date
-    FROM keyed
+        co.company_key,
+        CASE WHEN n.name_key IS NOT NULL
+            THEN hash(n.name_key, coalesce(co.company_key, '')) END AS name_hash,
+        has_phone, departed, departed_value, stage_raw, activity_date
+    FROM checked
+    LEFT JOIN _companies co USING (company)
+    LEFT JOIN _names n USING (name)
     """  # noqa: S608 - identifiers via quote_ident, values bound
     con.execute(features)
     # Grouping a million distinct strings is the expensive part: group their 64-bit
-    # hashes first, then look at the few repeated values exactly.
+    # hashes, then compare the few rows with a repeated hash exactly (their e-mail
+    # from the lead table; names and company keys through the side tables).
     con.execute(
-        """
+        f"""
     CREATE OR REPLACE TEMP TABLE _duplicates AS
-    WITH hashed AS (
-        SELECT _row, email_valid, email_norm, name_key, coalesce(company_key, '') AS company_j,
-            CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
-            CASE WHEN name_key IS NOT NULL THEN hash(name_key, company_j) END AS name_hash
-        FROM _features
-    ),
-    repeated_emails AS (
-        SELECT email_hash FROM hashed WHERE email_hash IS NOT NULL
+    WITH repeated_emails AS (
+        SELECT email_hash FROM _features WHERE email_hash IS NOT NULL
         GROUP BY email_hash HAVING count(*) > 1
     ),
     email_rows AS (
-        SELECT _row, min(_row) OVER (PARTITION BY email_norm) AS first_row
-        FROM hashed SEMI JOIN repeated_emails USING (email_hash)
+        SELECT _row, min(_row) OVER (PARTITION BY l.email_norm) AS first_row
+        FROM (SELECT _row FROM _features SEMI JOIN repeated_emails USING (email_hash)) r
+        JOIN _lead_text l USING (_row)
     ),
     wanted_names AS (
-        SELECT DISTINCT name_hash FROM hashed WHERE NOT email_valid AND name_hash IS NOT NULL
+        SELECT DISTINCT name_hash FROM _features WHERE NOT email_valid AND name_hash IS NOT NULL
     ),
     -- any earlier row with the same name and company counts, whatever its e-mail
     name_rows AS (
-        SELECT _row, email_valid, min(_row) OVER (PARTITION BY name_key, company_j) AS first_row
-        FROM hashed SEMI JOIN wanted_names USING (name_hash)
+        SELECT r._row, r.email_valid,
+            min(r._row) OVER (PARTITION BY n.name_key, coalesce(r.company_key, '')) AS first_row
+        FROM (
+            SELECT _row, email_valid, company_key FROM _features
+            SEMI JOIN wanted_names USING (name_hash)
+        ) r
+        JOIN {q} t USING (_row)
+        JOIN _names n ON n.name = {name_expr}
     )
     SELECT _row, 'duplicate_email' AS duplicate, first_row FROM email_rows
     WHERE first_row < _row
     UNION ALL
     SELECT _row, 'duplicate_name', first_row FROM name_rows
     WHERE NOT email_valid AND first_row < _row
-    """
+    """  # noqa: S608 - identifiers via quote_ident
     )
 
 
@@ -334,10 +365,11 @@ def classify(
     _load_overrides(con, overrides or {})
     pattern = _keyword_pattern(lists.icp.exclude_keywords)
     kw_expr = (
-        "nullif(regexp_extract(lower(senryoku_nfkc(concat_ws(' ', f.title, f.company))), ?), '')"
+        "nullif(regexp_extract(lower(senryoku_nfkc(concat_ws(' ', lt.title, lt.company))), ?), '')"
         if pattern
         else "CAST(NULL AS VARCHAR)"
     )
+    kw_join = "LEFT JOIN _lead_text lt USING (_row)" if pattern else ""
     party_cases = []
     for kind, category in KIND_CATEGORY.items():
         party_cases.append(
@@ -387,9 +419,10 @@ def classify(
         LEFT JOIN _duplicates d USING (_row)
         LEFT JOIN domain_hits h USING (domain)
         LEFT JOIN company_hits lc USING (company_key)
+        {kw_join}
     ),
     computed AS (
-        SELECT _row, company, company_key, activity_date, stage_raw,
+        SELECT _row, company_key, activity_date, stage_raw,
             CASE
                 WHEN duplicate IS NOT NULL THEN 'duplicate'
                 WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
@@ -423,7 +456,7 @@ def classify(
         CASE WHEN o.category IS NOT NULL AND o.category <> c.computed
             THEN c.computed ELSE c.reason_value END AS reason_value,
         coalesce(s.stage, 'unknown') AS stage,
-        c.company, c.company_key, c.activity_date
+        c.company_key, c.activity_date
     FROM computed c
     LEFT JOIN _overrides o USING (_row)
     LEFT JOIN _stage_map s USING (stage_raw)
@@ -580,8 +613,8 @@ def summarize(
             GROUP BY company_key ORDER BY targets DESC, leads DESC, company_key LIMIT {TOP_ACCOUNTS}
         ),
         names AS (
-            SELECT t.company_key, c.company, count(*) AS n, min(c._row) AS first_row
-            FROM top t JOIN _classified c USING (company_key)
+            SELECT t.company_key, l.company, count(*) AS n, min(c._row) AS first_row
+            FROM top t JOIN _classified c USING (company_key) JOIN _lead_text l USING (_row)
             GROUP BY ALL
         )
         SELECT arg_max(n.company, (n.n, -n.first_row)), any_value(t.leads), any_value(t.targets)

@@ -294,6 +294,24 @@ def test_profile_examples_lead_age_completeness_top_accounts():
     assert top == [("株式会社ABC", 3, 2), ("XYZ", 2, 2)]
 
 
+def test_repeated_dates_companies_and_names_count_each_row_once():
+    """Test that rows sharing a date, a company and a name (normalised once per distinct
+    value) are each classified once: 5 rows in, 5 categories out, dates in one bucket."""
+    headers = ["会社名", "氏名", "メール", "最終活動日"]
+    rows = [
+        {"会社名": "株式会社ABC", "氏名": "山田 太郎", "メール": m, "最終活動日": "2026/10/01"}
+        for m in ("a@abc.co.jp", "b@abc.co.jp", "c@abc.co.jp", None, None)
+    ]
+    with leadset_from_rows(rows, headers) as leads:
+        p = leads.profile(as_of=dt.date(2026, 11, 1))
+        n = leads.con.execute("SELECT count(*) FROM _classified").fetchone()[0]
+    assert p.rows == 5 and n == 5
+    # rows 4 and 5 have no e-mail: same name and company as row 1, so duplicates of it
+    assert p.categories["target"] == 3 and p.categories["duplicate"] == 2
+    assert p.lead_age.buckets["<3m"] == 5
+    assert [(a.company, a.leads, a.targets) for a in p.top_accounts] == [("株式会社ABC", 5, 3)]
+
+
 def test_summary_contract_and_cleaned_targets():
     """Test that summary() is the CLI contract and cleaned_targets() keeps the original
     columns of target rows only, in file order."""
