@@ -1195,14 +1195,16 @@ def _truncate_cells(
     con: duckdb.DuckDBPyConnection, table: str, headers: list[str], max_chars: int
 ) -> Counter[str]:
     """Cut cells longer than ``max_chars`` characters; returns the count per column.
-    The byte length is known without reading the text, and a cell has at most as many
-    characters as bytes, so only columns with a long byte length are looked at."""
+    A cell has at most as many characters as bytes, and DuckDB's column statistics hold
+    each column's longest byte length (read without scanning the rows), so only columns
+    whose statistics allow a long cell are looked at."""
     t = quote_ident(table)
-    lengths = ", ".join(f"max(strlen({quote_ident(h)}))" for h in headers)
-    longest = con.execute(f"SELECT {lengths} FROM {t}").fetchall()[0]  # noqa: S608
+    stats = ", ".join(f"stats({quote_ident(h)})" for h in headers)
+    first = con.execute(f"SELECT {stats} FROM {t} LIMIT 1").fetchone()  # noqa: S608
     truncated: Counter[str] = Counter()
-    for h, n in zip(headers, longest, strict=True):
-        if n is None or n <= max_chars:
+    for h, column_stats in zip(headers, first or (), strict=True):
+        longest = column_stats.get("max_string_length") if isinstance(column_stats, dict) else None
+        if isinstance(longest, int) and longest <= max_chars:
             continue
         c = quote_ident(h)
         count = con.execute(
