@@ -3,7 +3,8 @@
 For each list it prints the time of DuckDB's bare ``SELECT count(*) FROM read_csv(...)``,
 the time of the full profile through the CLI's code path (``engine.profile_cli.run``:
 LeadSet.open + profile, not isolated) in a child process, their ratio, and the child's
-peak RSS. Targets (2-core machine): ratio <= 8x for UTF-8, <= 10x for CP932, peak RSS
+peak RSS. Both times are the best of three runs (the same rule for both, so the ratio
+compares like with like; all three profile runs are printed). Targets (2-core machine): ratio <= 8x for UTF-8, <= 10x for CP932, peak RSS
 <= 1.5 GB. The lists are generated once under bench/data/ (git-ignored).
 
 DuckDB cannot read CP932, so the CP932 list's bare scan is that of the same list written
@@ -107,8 +108,21 @@ def _child(path: str) -> None:
     print(json.dumps({"seconds": seconds, "rss_mb": rss_mb, "summary": json.loads(out)}))
 
 
+RUNS = 3
+
+
 def full_profile(path: Path) -> dict:
-    """The profile in a child process (so its peak RSS is its own)."""
+    """The best of three profiles, each in a child process (so its peak RSS is its own);
+    ``runs`` holds all three times and ``rss_mb`` the highest peak."""
+    results = [_profile_once(path) for _ in range(RUNS)]
+    best = min(results, key=lambda r: r["seconds"])
+    best["runs"] = [r["seconds"] for r in results]
+    best["rss_mb"] = max(r["rss_mb"] for r in results)
+    return best
+
+
+def _profile_once(path: Path) -> dict:
+    """One profile in a child process."""
     r = subprocess.run(
         [sys.executable, "-m", "bench.profile_bench", "--child", str(path)],
         capture_output=True,
@@ -117,9 +131,7 @@ def full_profile(path: Path) -> dict:
     )
     if r.returncode != 0:
         raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr else "child failed")
-    result = json.loads(r.stdout)
-    result["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return result
+    return json.loads(r.stdout)
 
 
 def main() -> bool:
@@ -152,7 +164,8 @@ def main() -> bool:
         size_mb = path.stat().st_size / 1024 / 1024
         print(f"[{label}] {path.name}: {size_mb:.0f} MB, {rows:,} rows profiled")
         print(f"  bare count(*) read_csv: {bare:.2f} s ({count:,} rows, {scan_path.name})")
-        print(f"  full profile (CLI path): {full['seconds']:.2f} s")
+        runs = ", ".join(f"{s:.2f}" for s in full["runs"])
+        print(f"  full profile (CLI path): {full['seconds']:.2f} s (best of {runs})")
         print(f"  ratio: {ratio:.1f}x (target <= {target:.0f}x) {'OK' if ok_ratio else 'MISSED'}")
         print(
             f"  peak RSS: {full['rss_mb']:.0f} MB (target <= {PEAK_RSS_LIMIT_MB} MB) "

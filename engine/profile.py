@@ -84,9 +84,13 @@ def _filled(expr: str) -> str:
 
 
 def _present(expr: str) -> str:
-    """SQL: ``expr`` holds more than spaces (``_filled(expr) IS NOT NULL``; ltrim stops
-    at the first other character, so it is the cheaper test)."""
-    return f"coalesce(ltrim({expr}) <> '', false)"
+    """SQL: ``expr`` holds more than spaces (``_filled(expr) IS NOT NULL``). A first
+    character that is no space (ltrim removes the Unicode space separators: U+0020,
+    U+00A0, U+1680, U+2000-U+200A, U+202F, U+205F, U+3000) settles it without trimming."""
+    return (
+        f"CASE WHEN unicode({expr}) BETWEEN 33 AND 159 OR unicode({expr}) > 12288 THEN true "
+        f"ELSE coalesce(ltrim({expr}) <> '', false) END"
+    )
 
 
 @cache
@@ -450,7 +454,7 @@ def classify(
             END AS reason_value
         FROM flagged
     )
-    SELECT c._row, coalesce(o.category, c.computed) AS category, c.computed,
+    SELECT c._row, coalesce(o.category, c.computed) AS category,
         CASE WHEN o.category IS NOT NULL AND o.category <> c.computed
             THEN 'override' ELSE c.reason END AS reason,
         CASE WHEN o.category IS NOT NULL AND o.category <> c.computed

@@ -338,3 +338,23 @@ def test_hostile_headers_and_cells_are_data():
         p = leads.profile()
         assert p.categories["target"] == 1 and p.categories["invalid"] == 1
         assert leads.cleaned_targets()["Last Name"].tolist() == ["'); DROP TABLE x;--"]
+
+
+def test_present_shortcut_equals_trimming_for_every_first_character():
+    """Test that completeness's shortcut (decide by the first character when it is no
+    space) counts exactly what trimming would, for every character up to U+3100 as a
+    value alone and followed by a letter, and for empty and NULL cells."""
+    from engine.profile import _present
+
+    con = duckdb.connect()
+    values = [None, ""] + [chr(cp) for cp in range(1, 0x3100) if not 0xD800 <= cp < 0xE000]
+    values += [v + "a" for v in values[2:]]
+    present = _present("v")
+    sql = (
+        f"SELECT count_if(({present}) <> coalesce(ltrim(v) <> '', false)), count_if({present}) "  # noqa: S608 - our SQL
+        "FROM unnest(?::VARCHAR[]) AS t(v)"
+    )
+    got = con.execute(sql, [values]).fetchone()
+    con.close()
+    # 17 space separators alone are blank; everything else holds something
+    assert got == (0, len(values) - 2 - 17)
