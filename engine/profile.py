@@ -93,6 +93,25 @@ def _present(expr: str) -> str:
     )
 
 
+def _completeness_mask(mapping: Mapping, alias: str) -> str:
+    """SQL: one bit per field of COMPLETENESS_FIELDS, set when the row fills it (a name
+    in the full-name or either name column, a phone in either phone column ...)."""
+    c = lambda f: _present(_col(mapping, f, alias))  # noqa: E731
+    present = {
+        "email": c("email"),
+        "company": c("company"),
+        "name": f"{c('full_name')} OR {c('last_name')} OR {c('first_name')}",
+        "phone": f"{c('phone')} OR {c('mobile')}",
+        "title": c("title"),
+        "stage": f"{c('lifecycle_stage')} OR {c('status')}",
+    }
+    bits = " | ".join(
+        f"(CASE WHEN {present[f]} THEN {1 << i} ELSE 0 END)"
+        for i, f in enumerate(COMPLETENESS_FIELDS)
+    )
+    return f"CAST({bits} AS UTINYINT)"
+
+
 @cache
 def stage_values() -> dict[str, str]:
     """Normalised stage value -> stage, from ``engine/data/stages.yaml``."""
@@ -208,10 +227,21 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _companies AS
-        SELECT company, company_key(company) AS company_key
-        FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {q} t)
-        WHERE company IS NOT NULL
+        WITH keyed AS (
+            SELECT company, company_key(company) AS company_key
+            FROM (SELECT DISTINCT nullif({c("company")}, '') AS company FROM {q} t)
+            WHERE company IS NOT NULL
+        )
+        SELECT company, company_key,
+            CASE WHEN company_key IS NOT NULL
+                THEN dense_rank() OVER (ORDER BY company_key) END::INTEGER AS company_id
+        FROM keyed
         """  # noqa: S608 - identifiers via quote_ident
+    )
+    # one id per company key: rows are grouped and joined on the integer
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _company_keys AS "
+        "SELECT DISTINCT company_id, company_key FROM _companies WHERE company_id IS NOT NULL"
     )
     con.execute(
         f"""
@@ -247,7 +277,10 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
                 WHEN 'departed_flag' THEN trim({c("retired_flag")})
                 {departed_words}
             END AS departed_value,
-            coalesce({_filled(c("lifecycle_stage"))}, {_filled(c("status"))}) AS stage_raw,
+            -- as written: the stage map normalises each distinct value
+            CASE WHEN {_present(c("lifecycle_stage"))} THEN {c("lifecycle_stage")}
+                ELSE {c("status")} END AS stage_raw,
+            {_completeness_mask(mapping, "t")} AS completeness,
             {activity} AS activity_date
         FROM {q} t
         {date_joins}
@@ -259,10 +292,10 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     SELECT _row, email_valid,
         CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
         CASE WHEN email_valid THEN split_part(email_norm, '@', 2) END AS domain,
-        co.company_key,
+        co.company_id,
         CASE WHEN n.name_key IS NOT NULL
-            THEN hash(n.name_key, coalesce(co.company_key, '')) END AS name_hash,
-        has_phone, departed, departed_value, stage_raw, activity_date
+            THEN hash(n.name_key, coalesce(co.company_id, 0)) END AS name_hash,
+        has_phone, departed, departed_value, stage_raw, completeness, activity_date
     FROM checked
     LEFT JOIN _companies co USING (company)
     LEFT JOIN _names n USING (name)
@@ -289,9 +322,9 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     -- any earlier row with the same name and company counts, whatever its e-mail
     name_rows AS (
         SELECT r._row, r.email_valid,
-            min(r._row) OVER (PARTITION BY n.name_key, coalesce(r.company_key, '')) AS first_row
+            min(r._row) OVER (PARTITION BY n.name_key, r.company_id) AS first_row
         FROM (
-            SELECT _row, email_valid, company_key FROM _features
+            SELECT _row, email_valid, company_id FROM _features
             SEMI JOIN wanted_names USING (name_hash)
         ) r
         JOIN {q} t USING (_row)
@@ -413,20 +446,20 @@ def classify(
         SELECT kind, name, company_key(name) AS company_key FROM _list_companies
     ),
     company_hits AS (
-        SELECT company_key, {company_cols}
-        FROM list_keys WHERE company_key IS NOT NULL GROUP BY company_key
+        SELECT k.company_id, {company_cols}
+        FROM list_keys l JOIN _company_keys k USING (company_key) GROUP BY k.company_id
     ),
     flagged AS (
         SELECT f.*, d.duplicate, d.first_row, {kw_expr} AS keyword,
-            h.* EXCLUDE (domain), lc.* EXCLUDE (company_key)
+            h.* EXCLUDE (domain), lc.* EXCLUDE (company_id)
         FROM _features f
         LEFT JOIN _duplicates d USING (_row)
         LEFT JOIN domain_hits h USING (domain)
-        LEFT JOIN company_hits lc USING (company_key)
+        LEFT JOIN company_hits lc USING (company_id)
         {kw_join}
     ),
     computed AS (
-        SELECT _row, company_key, activity_date, stage_raw,
+        SELECT _row, company_id, activity_date, stage_raw,
             CASE
                 WHEN duplicate IS NOT NULL THEN 'duplicate'
                 WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
@@ -460,7 +493,7 @@ def classify(
         CASE WHEN o.category IS NOT NULL AND o.category <> c.computed
             THEN c.computed ELSE c.reason_value END AS reason_value,
         coalesce(s.stage, 'unknown') AS stage,
-        c.company_key, c.activity_date
+        c.company_id, c.activity_date
     FROM computed c
     LEFT JOIN _overrides o USING (_row)
     LEFT JOIN _stage_map s USING (stage_raw)
@@ -591,40 +624,37 @@ def summarize(
 
     lead_age = _lead_age(con, mapping, as_of)
 
-    c = lambda f: _present(_col(mapping, f))  # noqa: E731
-    present = {
-        "email": c("email"),
-        "company": c("company"),
-        "name": f"{c('full_name')} OR {c('last_name')} OR {c('first_name')}",
-        "phone": f"{c('phone')} OR {c('mobile')}",
-        "title": c("title"),
-        "stage": f"{c('lifecycle_stage')} OR {c('status')}",
-    }
-    share = con.execute(
-        f"SELECT {', '.join(f'count_if({e})' for e in present.values())} FROM {q}"  # noqa: S608 - identifiers via quote_ident, values bound
-    ).fetchone()
+    bits = ", ".join(
+        f"count_if(completeness & {1 << i} <> 0)" for i in range(len(COMPLETENESS_FIELDS))
+    )
+    share = con.execute(f"SELECT {bits} FROM _features").fetchone()  # noqa: S608 - our SQL
     total = rows or 1
     completeness = {
-        f: round(int(n) / total, 4) if rows else 0.0 for f, n in zip(present, share, strict=True)
+        f: round(int(n) / total, 4) if rows else 0.0
+        for f, n in zip(COMPLETENESS_FIELDS, share, strict=True)
     }
 
     # Shown under the name its rows use most (the first one in the file on a tie).
     top = con.execute(
         f"""
-        WITH top AS (
-            SELECT company_key, count(*) AS leads, count_if(category = 'target') AS targets
-            FROM _classified WHERE company_key IS NOT NULL
-            GROUP BY company_key ORDER BY targets DESC, leads DESC, company_key LIMIT {TOP_ACCOUNTS}
+        WITH counts AS (
+            SELECT company_id, count(*) AS leads, count_if(category = 'target') AS targets
+            FROM _classified WHERE company_id IS NOT NULL
+            GROUP BY company_id
+        ),
+        top AS (
+            SELECT counts.*, k.company_key FROM counts JOIN _company_keys k USING (company_id)
+            ORDER BY targets DESC, leads DESC, company_key LIMIT {TOP_ACCOUNTS}
         ),
         names AS (
-            SELECT t.company_key, l.company, count(*) AS n, min(c._row) AS first_row
-            FROM top t JOIN _classified c USING (company_key) JOIN _lead_text l USING (_row)
+            SELECT t.company_id, l.company, count(*) AS n, min(c._row) AS first_row
+            FROM top t JOIN _classified c USING (company_id) JOIN _lead_text l USING (_row)
             GROUP BY ALL
         )
         SELECT arg_max(n.company, (n.n, -n.first_row)), any_value(t.leads), any_value(t.targets)
-        FROM top t JOIN names n USING (company_key)
-        GROUP BY t.company_key
-        ORDER BY any_value(t.targets) DESC, any_value(t.leads) DESC, t.company_key
+        FROM top t JOIN names n USING (company_id)
+        GROUP BY t.company_id
+        ORDER BY any_value(t.targets) DESC, any_value(t.leads) DESC, any_value(t.company_key)
         """  # noqa: S608 - identifiers via quote_ident, values bound
     ).fetchall()
     top_accounts = [TopAccount(company=r[0], leads=int(r[1]), targets=int(r[2])) for r in top]
