@@ -167,6 +167,17 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 DEPARTED_FIELDS = ("title", "department", "status", "notes")
+NAME_FIELDS = ("full_name", "last_name", "first_name")
+
+
+def _name_expr(col) -> str:
+    """SQL: the person's name from the full-name column, else last and first name joined
+    by a space (``col(field)`` gives each column). No trim: the name key drops all
+    whitespace itself."""
+    return (
+        f"coalesce(nullif({col('full_name')}, ''), nullif(concat_ws(' ', "
+        f"nullif({col('last_name')}, ''), nullif({col('first_name')}, '')), ''))"
+    )
 
 
 def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping) -> None:
@@ -182,12 +193,8 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     c = lambda f: _col(mapping, f, "t")  # noqa: E731
     q = quote_ident(table)
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
-    # no trim: the name and company keys drop all whitespace themselves
-    name_expr = (
-        f"coalesce(nullif({c('full_name')}, ''), "
-        f"nullif(concat_ws(' ', nullif({c('last_name')}, ''), nullif({c('first_name')}, '')), ''))"
-    )
     email_norm = f"lower(trim(senryoku_nfkc({c('email')})))"
+    name_fields = [f for f in NAME_FIELDS if mapping.get(f)]
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _lead_text AS
@@ -246,12 +253,14 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _names AS
-        SELECT name, nullif(lower(replace(replace(replace(senryoku_nfkc(name),
+        SELECT *, nullif(lower(replace(replace(replace(senryoku_nfkc(
+            {_name_expr(lambda f: f if f in name_fields else "CAST(NULL AS VARCHAR)")}),
             ' ', ''), '\t', ''), chr(12288), '')), '') AS name_key
-        FROM (SELECT DISTINCT {name_expr} AS name FROM {q} t)
-        WHERE name IS NOT NULL
+        FROM (SELECT DISTINCT {", ".join(f"{c(f)} AS {f}" for f in name_fields) or "1"} FROM {q} t)
         """  # noqa: S608 - identifiers via quote_ident
     )
+    # rows find their name by the name columns as written (no text built per row)
+    name_join = " AND ".join(f"n.{f} IS NOT DISTINCT FROM {c(f)}" for f in name_fields) or "false"
     date_joins = "\n".join(
         f"LEFT JOIN _dates d{i} ON d{i}.value = {c(f)}" for i, f in enumerate(date_fields)
     )
@@ -263,7 +272,6 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         SELECT _row,
             {email_norm} AS email_norm,
             nullif({c("company")}, '') AS company,
-            {name_expr} AS name,
             coalesce(regexp_matches({c("phone")}, {_lit(PHONE_RE)}), false)
                 OR coalesce(regexp_matches({c("mobile")}, {_lit(PHONE_RE)}), false) AS has_phone,
             CASE
@@ -281,9 +289,11 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
             CASE WHEN {_present(c("lifecycle_stage"))} THEN {c("lifecycle_stage")}
                 ELSE {c("status")} END AS stage_raw,
             {_completeness_mask(mapping, "t")} AS completeness,
-            {activity} AS activity_date
+            {activity} AS activity_date,
+            n.name_key
         FROM {q} t
         {date_joins}
+        LEFT JOIN _names n ON {name_join}
     ),
     checked AS (
         SELECT *, coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid
@@ -293,12 +303,11 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
         CASE WHEN email_valid THEN split_part(email_norm, '@', 2) END AS domain,
         co.company_id,
-        CASE WHEN n.name_key IS NOT NULL
-            THEN hash(n.name_key, coalesce(co.company_id, 0)) END AS name_hash,
+        CASE WHEN name_key IS NOT NULL
+            THEN hash(name_key, coalesce(co.company_id, 0)) END AS name_hash,
         has_phone, departed, departed_value, stage_raw, completeness, activity_date
     FROM checked
     LEFT JOIN _companies co USING (company)
-    LEFT JOIN _names n USING (name)
     """  # noqa: S608 - identifiers via quote_ident, values bound
     con.execute(features)
     # Grouping a million distinct strings is the expensive part: group their 64-bit
@@ -328,7 +337,7 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
             SEMI JOIN wanted_names USING (name_hash)
         ) r
         JOIN {q} t USING (_row)
-        JOIN _names n ON n.name = {name_expr}
+        JOIN _names n ON {name_join}
     )
     SELECT _row, 'duplicate_email' AS duplicate, first_row FROM email_rows
     WHERE first_row < _row
