@@ -87,8 +87,11 @@ def _present(expr: str) -> str:
     """SQL: ``expr`` holds more than spaces (``_filled(expr) IS NOT NULL``). A first
     character that is no space (ltrim removes the Unicode space separators: U+0020,
     U+00A0, U+1680, U+2000-U+200A, U+202F, U+205F, U+3000) settles it without trimming."""
+    # UTF-8 compares in code point order, and DuckDB compares a short constant against
+    # the prefix kept inline in every string: [U+0021, U+00A0) and [U+3001, ...) are no
+    # spaces.
     return (
-        f"CASE WHEN unicode({expr}) BETWEEN 33 AND 159 OR unicode({expr}) > 12288 THEN true "
+        f"CASE WHEN ({expr} >= '!' AND {expr} < chr(160)) OR {expr} >= chr(12289) THEN true "
         f"ELSE coalesce(ltrim({expr}) <> '', false) END"
     )
 
@@ -96,20 +99,20 @@ def _present(expr: str) -> str:
 def _completeness_mask(mapping: Mapping, alias: str) -> str:
     """SQL: one bit per field of COMPLETENESS_FIELDS, set when the row fills it (a name
     in the full-name or either name column, a phone in either phone column ...)."""
-    c = lambda f: _present(_col(mapping, f, alias))  # noqa: E731
-    present = {
-        "email": c("email"),
-        "company": c("company"),
-        "name": f"{c('full_name')} OR {c('last_name')} OR {c('first_name')}",
-        "phone": f"{c('phone')} OR {c('mobile')}",
-        "title": c("title"),
-        "stage": f"{c('lifecycle_stage')} OR {c('status')}",
+    columns = {
+        "email": ["email"],
+        "company": ["company"],
+        "name": ["full_name", "last_name", "first_name"],
+        "phone": ["phone", "mobile"],
+        "title": ["title"],
+        "stage": ["lifecycle_stage", "status"],
     }
-    bits = " | ".join(
-        f"(CASE WHEN {present[f]} THEN {1 << i} ELSE 0 END)"
-        for i, f in enumerate(COMPLETENESS_FIELDS)
-    )
-    return f"CAST({bits} AS UTINYINT)"
+    bits = []
+    for i, field in enumerate(COMPLETENESS_FIELDS):
+        mapped = [_present(_col(mapping, f, alias)) for f in columns[field] if mapping.get(f)]
+        if mapped:
+            bits.append(f"(CASE WHEN {' OR '.join(mapped)} THEN {1 << i} ELSE 0 END)")
+    return f"CAST({' | '.join(bits) or '0'} AS UTINYINT)"
 
 
 @cache
@@ -195,6 +198,12 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     flags = ", ".join(_lit(v) for v in RETIRED_FLAG_VALUES)
     email_norm = f"lower(trim(senryoku_nfkc({c('email')})))"
     name_fields = [f for f in NAME_FIELDS if mapping.get(f)]
+    # the stage as written (the stage map normalises each distinct value); a lifecycle
+    # stage wins over a status
+    stage_raw = c("status")
+    if mapping.get("lifecycle_stage"):
+        lifecycle = c("lifecycle_stage")
+        stage_raw = f"CASE WHEN {_present(lifecycle)} THEN {lifecycle} ELSE {stage_raw} END"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _lead_text AS
@@ -285,9 +294,7 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
                 WHEN 'departed_flag' THEN trim({c("retired_flag")})
                 {departed_words}
             END AS departed_value,
-            -- as written: the stage map normalises each distinct value
-            CASE WHEN {_present(c("lifecycle_stage"))} THEN {c("lifecycle_stage")}
-                ELSE {c("status")} END AS stage_raw,
+            {stage_raw} AS stage_raw,
             {_completeness_mask(mapping, "t")} AS completeness,
             {activity} AS activity_date,
             n.name_key
