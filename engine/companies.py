@@ -29,11 +29,32 @@ def _nfkc_arrow(values: pa.Array) -> pa.Array:
     return pc.utf8_normalize(values, "NFKC")
 
 
+GATE_FILE = DATA_DIR / "nfkc_gate.txt"
+
+
 @cache
 def nfkc_gate() -> str:
-    """An RE2 character class of every character NFKC may change or combine (computed
-    from ``unicodedata``): text without any of them is already NFKC, so the Python
-    function is called only for the few values that need it."""
+    """An RE2 character class of every character NFKC may change or combine: text
+    without any of them is already NFKC, so the Python function is called only for the
+    few values that need it. Read from ``engine/data/nfkc_gate.txt`` (computing it takes
+    a CLI run 40 ms) when that file was written for this Python's Unicode version."""
+    try:
+        version, gate = GATE_FILE.read_text(encoding="utf-8").split("\n", 1)
+    except (OSError, ValueError):
+        return compute_nfkc_gate()
+    return gate.strip() if version == unicodedata.unidata_version else compute_nfkc_gate()
+
+
+def write_nfkc_gate() -> None:
+    """Rewrite ``engine/data/nfkc_gate.txt`` for this Python's Unicode version
+    (``python -c "from engine.companies import write_nfkc_gate; write_nfkc_gate()"``)."""
+    GATE_FILE.write_text(
+        f"{unicodedata.unidata_version}\n{compute_nfkc_gate()}\n", encoding="utf-8"
+    )
+
+
+def compute_nfkc_gate() -> str:
+    """The gate's character class, computed from ``unicodedata``."""
     cps = [
         cp
         for cp in range(0xA0, 0x30000)

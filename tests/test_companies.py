@@ -78,3 +78,16 @@ def test_key_keeps_distinct_names_distinct_and_empty_is_none():
 def test_half_width_katakana_with_voiced_marks_matches_full_width():
     """Test that ｶﾞｽ (half-width with a voiced mark) and ガス share a key."""
     assert company_key("ﾄｳｷｮｳｶﾞｽ㈱") == company_key("東京ガス株式会社".replace("東京", "トウキョウ"))
+
+
+def test_shipped_nfkc_gate_is_the_computed_one():
+    """Test that the NFKC gate shipped in engine/data (read instead of computed on every
+    run) is exactly what unicodedata gives for this Python's Unicode version; after a
+    Python upgrade the file is stale and the gate is computed until it is rewritten."""
+    import unicodedata
+
+    from engine.companies import GATE_FILE, compute_nfkc_gate, nfkc_gate
+
+    version, gate = GATE_FILE.read_text(encoding="utf-8").split("\n", 1)
+    assert version == unicodedata.unidata_version, "run engine.companies.write_nfkc_gate()"
+    assert gate.strip() == compute_nfkc_gate() == nfkc_gate()
