@@ -3,9 +3,10 @@
 Named steps, each a table in the session's in-memory DuckDB:
 
 1. ``_features`` (depends only on the data and the column mapping): normalised e-mail
-   and its validity and domain, company key (computed once per distinct company), name
-   key, phone presence, departure signals, raw stage, date; and ``_duplicates``: the
-   rows that repeat an earlier one, with that row.
+   as a hash, its validity and domain, company key id (computed once per distinct
+   company), name hash, whether an e-mail or phone reaches the person, departure
+   signals, raw stage, completeness bits, date; and ``_duplicates``: the rows that
+   repeat an earlier one, with that row.
 2. ``_classified`` (depends on the lists, the stage mapping and the user's overrides):
    the category with its reason, in the order duplicate > invalid > internal >
    competitor > partner > departed > out_of_profile > target, and the stage.
@@ -281,8 +282,7 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         SELECT _row,
             {email_norm} AS email_norm,
             nullif({c("company")}, '') AS company,
-            coalesce(regexp_matches({c("phone")}, {_lit(PHONE_RE)}), false)
-                OR coalesce(regexp_matches({c("mobile")}, {_lit(PHONE_RE)}), false) AS has_phone,
+            {c("phone")} AS phone, {c("mobile")} AS mobile,
             CASE
                 WHEN {_filled(c("bounce"))} IS NOT NULL THEN 'departed_bounce'
                 WHEN lower(trim(senryoku_nfkc({c("retired_flag")}))) IN ({flags})
@@ -312,7 +312,11 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
         co.company_id,
         CASE WHEN name_key IS NOT NULL
             THEN hash(name_key, coalesce(co.company_id, 0)) END AS name_hash,
-        has_phone, departed, departed_value, stage_raw, completeness, activity_date
+        -- a phone number matters only to rows without a valid e-mail
+        CASE WHEN email_valid THEN true
+            ELSE coalesce(regexp_matches(phone, {_lit(PHONE_RE)}), false)
+                OR coalesce(regexp_matches(mobile, {_lit(PHONE_RE)}), false) END AS reachable,
+        departed, departed_value, stage_raw, completeness, activity_date
     FROM checked
     LEFT JOIN _companies co USING (company)
     """  # noqa: S608 - identifiers via quote_ident, values bound
@@ -478,7 +482,7 @@ def classify(
         SELECT _row, company_id, activity_date, stage_raw,
             CASE
                 WHEN duplicate IS NOT NULL THEN 'duplicate'
-                WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
+                WHEN NOT reachable THEN 'invalid'
                 {cat_cases}
                 WHEN departed IS NOT NULL THEN 'departed'
                 WHEN free_domain IS NOT NULL OR keyword IS NOT NULL THEN 'out_of_profile'
@@ -486,7 +490,7 @@ def classify(
             END AS computed,
             CASE
                 WHEN duplicate IS NOT NULL THEN duplicate
-                WHEN NOT email_valid AND NOT has_phone THEN 'invalid'
+                WHEN NOT reachable THEN 'invalid'
                 {reason_cases}
                 WHEN departed IS NOT NULL THEN departed
                 WHEN free_domain IS NOT NULL THEN 'free_mail'
@@ -495,7 +499,7 @@ def classify(
             END AS reason,
             CASE
                 WHEN duplicate IS NOT NULL THEN CAST(first_row AS VARCHAR)
-                WHEN NOT email_valid AND NOT has_phone THEN NULL
+                WHEN NOT reachable THEN NULL
                 {value_cases}
                 WHEN departed IS NOT NULL THEN departed_value
                 WHEN free_domain IS NOT NULL THEN domain
