@@ -709,6 +709,45 @@ def test_cp932_transcoded_in_two_parts_equals_one_pass(tmp_path, monkeypatch):
     assert err.params["line"] == data[:cut].count(b"\n") + 2
 
 
+def test_cp932_by_iconv_equals_pythons_codec(tmp_path, monkeypatch):
+    """Test that the iconv fast path (used for clean CP932 when this machine's iconv
+    decodes every CP932 sequence as Python does, as glibc's does) gives the same table
+    as Python's codec, in one part and in two; and that bytes iconv refuses (0x80, 0xA0,
+    0xFD-0xFF alone) fall back to Python's codec, which maps them."""
+    assert ingest._iconv_cp932() is not None  # Debian's glibc iconv agrees
+    path = tmp_path / "list_cp932.csv"
+    write_list(path, "sansan", 1500, seed=5)
+
+    def table(parts_from: int, iconv: bool) -> list:
+        monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", parts_from)
+        used = []
+        real = ingest._iconv_body
+        fake = lambda *a: used.append(real(*a)) or used[-1]  # noqa: E731
+        monkeypatch.setattr(ingest, "_iconv_body", fake if iconv else lambda *a: False)
+        con = ingest.private_connection()
+        try:
+            assert read_leads(path, con).rows == 1500
+            assert used == ([True] if iconv else [])
+            return rows_of(con)
+        finally:
+            con.close()
+            monkeypatch.undo()
+
+    python_one_pass = table(10**9, iconv=False)
+    assert table(10**9, iconv=True) == python_one_pass
+    assert table(1000, iconv=True) == python_one_pass
+    assert table(1000, iconv=False) == python_one_pass
+
+    odd = tmp_path / "odd_cp932.csv"
+    odd.write_bytes("会社名,メール\r\n".encode("cp932") + b"A\x80B,a@example.co.jp\r\n")
+    con = ingest.private_connection()
+    try:
+        read_leads(odd, con)
+        assert con.execute('SELECT "会社名" FROM raw_leads').fetchone()[0] == "A\x80B"
+    finally:
+        con.close()
+
+
 def test_app_reads_up_to_the_upload_limit_and_the_cli_up_to_one_gigabyte():
     """Test that the app's file limit is Streamlit's upload limit (config.toml) and the
     engine's default (the CLI) is 1 GB."""
