@@ -613,14 +613,14 @@ def summarize(
 ) -> LeadProfile:
     """Step 3: read the profile from ``_classified`` (and the raw table for examples
     and completeness)."""
-    counts = dict(con.execute("SELECT category, count(*) FROM _classified GROUP BY ALL").fetchall())
-    categories = {c: int(counts.get(c, 0)) for c in CATEGORIES}
-    stage_counts = dict(
-        con.execute(
-            "SELECT stage, count(*) FROM _classified WHERE category = 'target' GROUP BY ALL"
-        ).fetchall()
-    )
-    stages = {s: int(stage_counts.get(s, 0)) for s in STAGES}
+    categories = {c: 0 for c in CATEGORIES}
+    stages = {s: 0 for s in STAGES}
+    for category, stage, n in con.execute(
+        "SELECT category, stage, count(*) FROM _classified GROUP BY ALL"
+    ).fetchall():
+        categories[category] = categories.get(category, 0) + int(n)
+        if category == "target":
+            stages[stage] = stages.get(stage, 0) + int(n)
     rows = sum(categories.values())
     q = quote_ident(table)
     disp_r = _display_exprs(mapping, "r")
@@ -699,17 +699,16 @@ def _lead_age(con: duckdb.DuckDBPyConnection, mapping: Mapping, as_of: dt.date |
     ref = as_of or dt.date.today()
     if newest is not None and newest > ref:
         ref = newest
-    months = "datediff('day', activity_date, ?::DATE) / 30.4375"
     r = con.execute(
-        f"""
-        SELECT count(*) FILTER (WHERE {months} < 3),
-            count(*) FILTER (WHERE {months} >= 3 AND {months} < 12),
-            count(*) FILTER (WHERE {months} >= 12 AND {months} < 24),
-            count(*) FILTER (WHERE {months} >= 24),
-            count(*) FILTER (WHERE activity_date IS NULL), median({months})
-        FROM _classified
-        """,  # noqa: S608 - identifiers via quote_ident, values bound
-        [ref] * 7,
+        """
+        SELECT count(*) FILTER (WHERE months < 3),
+            count(*) FILTER (WHERE months >= 3 AND months < 12),
+            count(*) FILTER (WHERE months >= 12 AND months < 24),
+            count(*) FILTER (WHERE months >= 24),
+            count(*) FILTER (WHERE months IS NULL), median(months)
+        FROM (SELECT datediff('day', activity_date, ?::DATE) / 30.4375 AS months FROM _classified)
+        """,
+        [ref],
     ).fetchone()
     return LeadAge(
         source=source,
