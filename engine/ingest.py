@@ -652,13 +652,14 @@ def _cp932_probe() -> bytes:
     five single bytes (0x80, 0xA0, 0xFD-0xFF) Python maps to U+0080 and private-use
     characters and iconv refuses."""
     singles = [bytes([b]) for b in [*range(0x20, 0x7F), *range(0xA1, 0xE0)]]
-    pairs = []
-    for lead in [*range(0x81, 0xA0), *range(0xE0, 0xFD)]:
-        for trail in [*range(0x40, 0x7F), *range(0x80, 0xFD)]:
-            pair = bytes([lead, trail])
-            with contextlib.suppress(UnicodeDecodeError):
-                pair.decode("cp932")
-                pairs.append(pair)
+    candidates = [
+        bytes([lead, trail])
+        for lead in [*range(0x81, 0xA0), *range(0xE0, 0xFD)]
+        for trail in [*range(0x40, 0x7F), *range(0x80, 0xFD)]
+    ]
+    # a valid pair is one character; an invalid one decodes to two or more (escaped)
+    lines = b"\n".join(candidates).decode("cp932", errors="surrogateescape").split("\n")
+    pairs = [pair for pair, line in zip(candidates, lines, strict=True) if len(line) == 1]
     return b"\n".join(singles + pairs) + b"\n"
 
 
