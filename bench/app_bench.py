@@ -30,6 +30,7 @@ def _leads_file() -> Path:
 
 def results_rerun_ms(moves: int = 7) -> tuple[float, float]:
     """(first results run incl. profiling, median rerun after a slider move) in ms."""
+    import streamlit.logger
     from streamlit.testing.v1 import AppTest
 
     from engine.leadset import LeadSet
@@ -38,8 +39,12 @@ def results_rerun_ms(moves: int = 7) -> tuple[float, float]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     qid, answers = load_answers(ROOT / "sample_data" / "answers_quick.yaml")
+    streamlit.logger.set_log_level("error")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
+    # session state is set between runs: Streamlit warns on every access (after the first
+    # run, which sets the log levels)
+    streamlit.logger.set_log_level("error")
     at.session_state["questionnaire_id"] = qid
     at.session_state["answers"] = answers
     at.session_state["leadset"] = LeadSet.open(_leads_file())
