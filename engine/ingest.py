@@ -684,9 +684,10 @@ def _iconv_cp932() -> str | None:
 def _append_file(part: Path, fout) -> None:
     """Append ``part`` to the open file ``fout`` (a kernel copy where there is one)."""
     fout.flush()
+    base = fout.tell()
     with part.open("rb") as fin:
         try:
-            offset, left = fout.tell(), part.stat().st_size
+            offset, left = base, part.stat().st_size
             while left > 0:
                 n = os.copy_file_range(fin.fileno(), fout.fileno(), left, offset_dst=offset)
                 if n == 0:
@@ -694,9 +695,10 @@ def _append_file(part: Path, fout) -> None:
                 offset, left = offset + n, left - n
             fout.seek(offset)
             return
-        except (AttributeError, OSError):
+        except (AttributeError, OSError):  # no kernel copy here: drop what it wrote
             fin.seek(0)
-            fout.seek(0, os.SEEK_END)
+            fout.seek(base)
+            fout.truncate()
         shutil.copyfileobj(fin, fout, CHUNK_BYTES)
 
 

@@ -611,8 +611,8 @@ def summarize(
     notes: list[tuple[str, dict]] | None = None,
     as_of: dt.date | None = None,
 ) -> LeadProfile:
-    """Step 3: read the profile from ``_classified`` (and the raw table for examples
-    and completeness)."""
+    """Step 3: read the profile from ``_classified`` (completeness from the bits in
+    ``_features``; the example rows and company names from the lead table)."""
     categories = {c: 0 for c in CATEGORIES}
     stages = {s: 0 for s in STAGES}
     for category, stage, n in con.execute(

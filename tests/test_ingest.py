@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -757,3 +758,27 @@ def test_app_reads_up_to_the_upload_limit_and_the_cli_up_to_one_gigabyte():
         upload_mb = tomllib.load(fh)["server"]["maxUploadSize"]
     assert ingest.APP_LIMITS.max_file_bytes == upload_mb * 1024 * 1024
     assert ingest.DEFAULT_LIMITS.max_file_bytes == 1024 * 1024 * 1024
+
+
+def test_append_file_without_kernel_copy_appends_once(tmp_path, monkeypatch):
+    """Test that appending the second transcoded part falls back to a plain copy when the
+    kernel copy fails part-way, without writing any byte twice."""
+    part = tmp_path / "part2"
+    part.write_bytes(b"b" * 5000)
+    calls = []
+
+    def failing_copy(src, dst, count, offset_src=None, offset_dst=None):
+        if calls:
+            raise OSError("no copy_file_range here")
+        calls.append(count)
+        os.pwrite(dst, b"b" * 1000, offset_dst)
+        os.lseek(src, 1000, os.SEEK_SET)
+        return 1000
+
+    monkeypatch.setattr(ingest.os, "copy_file_range", failing_copy)
+    dest = tmp_path / "body"
+    with dest.open("wb") as out:
+        out.write(b"a" * 300)
+        ingest._append_file(part, out)
+        out.write(b"c")
+    assert dest.read_bytes() == b"a" * 300 + b"b" * 5000 + b"c"
