@@ -1172,7 +1172,7 @@ def _load(
         if read > limits.max_rows + 10:
             raise LimitError("ingest.too_many_rows", max=limits.max_rows)
         truncated = _truncate_cells(reader, target, headers, limits.max_cell_chars)
-        rows = _drop_footer(reader, target, headers)
+        rows = _drop_footer(reader, target, headers, read)
         if rows < read:
             notes.append(("ingest.note.footer_rows", {"count": read - rows}))
         if rows > limits.max_rows:
@@ -1340,14 +1340,17 @@ def _copy_table(
         dest.unregister(view)
 
 
-def _drop_footer(con: duckdb.DuckDBPyConnection, table: str, headers: list[str]) -> int:
+def _drop_footer(con: duckdb.DuckDBPyConnection, table: str, headers: list[str], rows: int) -> int:
     """Remove report footer lines (``Grand Totals (...)``, copyright ...) at the end of the
-    table; returns the number of data rows left."""
+    table of ``rows`` rows (numbered 1..rows); returns the number of data rows left. Only
+    the last rows are read (the row number's min/max per row group skips the rest)."""
     t = quote_ident(table)
     first = quote_ident(headers[0])
     others_null = " AND ".join(f"{quote_ident(h)} IS NULL" for h in headers[1:]) or "TRUE"
     tail = con.execute(
-        f'SELECT "_row", {first}, ({others_null}) FROM {t} ORDER BY "_row" DESC LIMIT 20'  # noqa: S608
+        f'SELECT "_row", {first}, ({others_null}) FROM {t} WHERE "_row" > ? '  # noqa: S608
+        'ORDER BY "_row" DESC LIMIT 20',
+        [rows - 20],
     ).fetchall()
     if not tail:
         return 0
