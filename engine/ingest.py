@@ -924,7 +924,7 @@ def _xlsx_to_csv(
 # Reading
 
 
-def _work_parent(size: int) -> str | None:
+def work_parent(size: int) -> str | None:
     """Where the private copy of a transcoded upload goes: the RAM-backed /dev/shm when it
     has room (writing there is several times faster than to a disk, and the copy never
     reaches one), else the usual temp directory."""
@@ -982,7 +982,7 @@ def read_leads(
     if progress:
         progress(0.0, STAGE_CHECKING)
 
-    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-", dir=_work_parent(size)))
+    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-", dir=work_parent(size)))
     try:
         kind = _kind(path, head)
         if kind == "ole":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.gen_leads import write_list, write_xlsx
@@ -544,14 +545,21 @@ _cell = st.text(
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
 )
 def test_written_table_reads_back_exactly(tmp_path, rows, delimiter, encoding):
-    """Test that any table written by a CSV writer reads back cell for cell."""
+    """Test that any table written by a CSV writer reads back cell for cell (except CP932
+    bytes that are valid UTF-8 as well, e.g. 﨑ス = ED 95 83 58 = 핃X: such a file is
+    read as UTF-8, by design)."""
     header = ["Email", "Company", "Last Name", "Notes"]
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
+    data = buf.getvalue().encode(encoding)
+    if encoding == "cp932" and not data.isascii():
+        with contextlib.suppress(UnicodeDecodeError):
+            data.decode("utf-8")
+            assume(False)
     p = tmp_path / "t.csv"
-    p.write_bytes(buf.getvalue().encode(encoding))
+    p.write_bytes(data)
     c = duckdb.connect()
     try:
         result = read_leads(p, c)
