@@ -176,8 +176,8 @@ NAME_FIELDS = ("full_name", "last_name", "first_name")
 
 def _name_expr(col) -> str:
     """SQL: the person's name from the full-name column, else last and first name joined
-    by a space (``col(field)`` gives each column). No trim: the name key drops all
-    whitespace itself."""
+    by a space. ``col(field)`` gives each column: as written for the name key (which
+    drops all whitespace itself), trimmed for display."""
     return (
         f"coalesce(nullif({col('full_name')}, ''), nullif(concat_ws(' ', "
         f"nullif({col('last_name')}, ''), nullif({col('first_name')}, '')), ''))"
@@ -595,8 +595,7 @@ def describe_reason(code: str | None, value: str | None, lang: str = "ja") -> st
 def _display_exprs(mapping: Mapping, alias: str = "") -> dict[str, str]:
     c = lambda f: _col(mapping, f, alias)  # noqa: E731
     return {
-        "name": f"coalesce({_filled(c('full_name'))}, "
-        f"nullif(concat_ws(' ', {_filled(c('last_name'))}, {_filled(c('first_name'))}), ''))",
+        "name": _name_expr(lambda f: _filled(c(f))),
         "company": _filled(c("company")),
         "email": _filled(c("email")),
         "title": _filled(c("title")),
