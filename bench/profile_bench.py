@@ -96,16 +96,41 @@ def bare_scan(path: Path, options: dict) -> tuple[float, int]:
     return best, int(count)
 
 
+STAGES = (
+    ("read", "engine.leadset", "read_leads"),
+    ("features", "engine.profile", "build_features"),
+    ("classify", "engine.profile", "classify"),
+    ("summary", "engine.profile", "summarize"),
+)
+
+
 def _child(path: str) -> None:
-    """Run in the child: the CLI's code path, timed; print seconds, peak RSS, summary."""
+    """Run in the child: the CLI's code path, timed as a whole and by stage (the steps
+    the CLI calls, wrapped in a timer); print seconds, stages, peak RSS, summary."""
+    import importlib
+
     from engine.profile_cli import run
 
+    stages: dict[str, float] = {}
+    for label, module_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        step = getattr(module, name)
+
+        def timed(*a, _step=step, _label=label, **kw):
+            begin = time.perf_counter()
+            try:
+                return _step(*a, **kw)
+            finally:
+                stages[_label] = stages.get(_label, 0.0) + time.perf_counter() - begin
+
+        setattr(module, name, timed)
     args = argparse.Namespace(leads=path, lists=None, mapping=None, format="json", lang="ja")
     start = time.perf_counter()
     out = run(args)
     seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rss_mb": rss_mb, "summary": json.loads(out)}))
+    result = {"seconds": seconds, "stages": stages, "rss_mb": rss_mb, "summary": json.loads(out)}
+    print(json.dumps(result))
 
 
 RUNS = 3
@@ -166,6 +191,8 @@ def main() -> bool:
         print(f"  bare count(*) read_csv: {bare:.2f} s ({count:,} rows, {scan_path.name})")
         runs = ", ".join(f"{s:.2f}" for s in full["runs"])
         print(f"  full profile (CLI path): {full['seconds']:.2f} s (best of {runs})")
+        split = ", ".join(f"{k} {v:.2f} s" for k, v in full["stages"].items())
+        print(f"    of which {split}")
         print(f"  ratio: {ratio:.1f}x (target <= {target:.0f}x) {'OK' if ok_ratio else 'MISSED'}")
         print(
             f"  peak RSS: {full['rss_mb']:.0f} MB (target <= {PEAK_RSS_LIMIT_MB} MB) "
