@@ -89,5 +89,7 @@ def test_shipped_nfkc_gate_is_the_computed_one():
     from engine.companies import GATE_FILE, compute_nfkc_gate, nfkc_gate
 
     version, gate = GATE_FILE.read_text(encoding="utf-8").split("\n", 1)
-    assert version == unicodedata.unidata_version, "run engine.companies.write_nfkc_gate()"
-    assert gate.strip() == compute_nfkc_gate() == nfkc_gate()
+    assert nfkc_gate() == compute_nfkc_gate()
+    # on another Python the gate is computed (write_nfkc_gate() refreshes the file)
+    if version == unicodedata.unidata_version:
+        assert gate.strip() == compute_nfkc_gate()
