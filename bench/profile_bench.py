@@ -3,9 +3,10 @@
 For each list it prints the time of DuckDB's bare ``SELECT count(*) FROM read_csv(...)``,
 the time of the full profile through the CLI's code path (``engine.profile_cli.run``:
 LeadSet.open + profile, not isolated) in a child process, their ratio, and the child's
-peak RSS. Both times are the best of three runs (the same rule for both, so the ratio
-compares like with like; all three profile runs are printed). Targets (2-core machine): ratio <= 8x for UTF-8, <= 10x for CP932, peak RSS
-<= 1.5 GB. The lists are generated once under bench/data/ (git-ignored).
+peak RSS, and where the profile's time went (read, features, classify, summary). Both
+times are the best of three runs (the same rule for both, so the ratio compares like with
+like; all three profile runs are printed). Targets (2-core machine): ratio <= 8x for
+UTF-8, <= 10x for CP932, peak RSS <= 1.5 GB. The lists are generated once under bench/data/ (git-ignored).
 
 DuckDB cannot read CP932, so the CP932 list's bare scan is that of the same list written
 in UTF-8 (same generator, same seed): the scan DuckDB would do if it could.

@@ -2,10 +2,10 @@
 
 A hostile or just enormous file can make any parser use too much memory or time. The
 parse runs in ``python -m engine.worker`` with ``RLIMIT_AS`` set and a deadline; the
-worker writes the table as an Arrow IPC stream into a private temp directory (in RAM-
-backed /dev/shm when it has room, like the transcoded copy), the parent loads it into
-its own connection and deletes the directory. Uncompressed Arrow costs a memory copy on
-each side; Parquet with zstd cost a million-row list two seconds more. Whatever happens to the worker
+worker writes the table as an Arrow IPC file into a private temp directory (in RAM-backed
+/dev/shm when it has room, like the transcoded copy), the parent loads it into its own
+connection and deletes the directory (uncompressed Arrow costs a memory copy on each side;
+Parquet with zstd cost a million-row list a second more). Whatever happens to the worker
 (crash, MemoryError, timeout, kill), the parent gets an InputError/LimitError with a
 message the user can act on; the worker's stderr is discarded, never shown.
 
@@ -214,6 +214,7 @@ def _child() -> int:
     import defusedxml  # noqa: F401
     import openpyxl  # noqa: F401
     import pyarrow as pa
+    import pyarrow.ipc  # noqa: F401
 
     from engine.ingest import IngestLimits, private_connection, read_leads
 
