@@ -36,8 +36,9 @@ GATE_FILE = DATA_DIR / "nfkc_gate.txt"
 def nfkc_gate() -> str:
     """An RE2 character class of every character NFKC may change or combine: text
     without any of them is already NFKC, so the Python function is called only for the
-    few values that need it. Read from ``engine/data/nfkc_gate.txt`` (computing it takes
-    a CLI run 40 ms) when that file was written for this Python's Unicode version."""
+    few values that need it. Read from ``engine/data/nfkc_gate.txt`` (computing it costs
+    every CLI run about 20 ms) when that file was written for this Python's Unicode
+    version."""
     try:
         version, gate = GATE_FILE.read_text(encoding="utf-8").split("\n", 1)
     except (OSError, ValueError):

@@ -747,7 +747,8 @@ def _transcode_body(
     progress: Progress | None,
     errors: str,
     workers: int,
-    has_nul: bool = False,
+    *,
+    has_nul: bool,
 ) -> None:
     """Write the body of ``src`` (from byte ``start``, i.e. after its first ``skip_chars``
     characters) as UTF-8 to ``dest``, NULs dropped. A large body is cut in two on a line
