@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import unicodedata
 import uuid
 import zipfile
@@ -734,7 +735,7 @@ def _iconv_body(exe: str, src: Path, start: int, split: int, size: int, dest: Pa
             if p.poll() is None:
                 p.kill()
                 p.wait()
-        part.unlink(missing_ok=True)
+        _remove_later(part)
 
 
 def _transcode_body(
@@ -925,6 +926,19 @@ def _xlsx_to_csv(
 # Reading
 
 
+def _remove_later(path: Path) -> None:
+    """Remove a file or directory on a thread of its own (freeing a large file's pages
+    takes the kernel tens of milliseconds); the interpreter waits for it at exit."""
+
+    def remove() -> None:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+    threading.Thread(target=remove, name="senryoku-cleanup").start()
+
+
 def work_parent(size: int) -> str | None:
     """Where the private copy of a transcoded upload goes: the RAM-backed /dev/shm when it
     has room (writing there is several times faster than to a disk, and the copy never
@@ -1004,7 +1018,7 @@ def read_leads(
             progress(1.0, STAGE_DONE)
         return result
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        _remove_later(workdir)
 
 
 class _NotUtf8(Exception):

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -790,3 +791,24 @@ def test_append_file_without_kernel_copy_appends_once(tmp_path, monkeypatch):
         ingest._append_file(part, out)
         out.write(b"c")
     assert dest.read_bytes() == b"a" * 300 + b"b" * 5000 + b"c"
+
+
+def test_transcoded_copy_is_removed_after_the_read(tmp_path, monkeypatch):
+    """Test that the private UTF-8 copy of a CP932 upload (both parts) is gone once the
+    cleanup that follows the read has finished, and the rows were read first."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setattr(ingest, "work_parent", lambda size: str(work))
+    monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", 1000)
+    path = tmp_path / "list_cp932.csv"
+    write_list(path, "sansan", 800, seed=3)
+    con = ingest.private_connection()
+    try:
+        assert read_leads(path, con).rows == 800
+        assert con.execute("SELECT count(*) FROM raw_leads").fetchone()[0] == 800
+    finally:
+        con.close()
+    for thread in threading.enumerate():
+        if thread.name == "senryoku-cleanup":
+            thread.join(timeout=10)
+    assert list(work.iterdir()) == []
