@@ -706,7 +706,8 @@ def _append_file(part: Path, fout) -> None:
 def _iconv_body(exe: str, src: Path, start: int, split: int, size: int, dest: Path) -> bool:
     """Decode bytes ``start:size`` of the CP932 file ``src`` into ``dest`` with iconv, the
     part from ``split`` by a second iconv at the same time; False when either fails."""
-    part = dest.with_name(dest.name + ".part2")
+    # a name of its own: the Python fallback writes its ".part2" while this is removed
+    part = dest.with_name(dest.name + ".iconv2")
     procs: list[subprocess.Popen] = []
     argv = [exe, "-f", "CP932", "-t", "UTF-8"]
     try:
@@ -928,7 +929,8 @@ def _xlsx_to_csv(
 
 def _remove_later(path: Path) -> None:
     """Remove a file or directory on a thread of its own (freeing a large file's pages
-    takes the kernel tens of milliseconds); the interpreter waits for it at exit."""
+    takes the kernel tens of milliseconds); the interpreter waits for it at exit. Where no
+    thread can be started (a process near its memory limit), it is removed at once."""
 
     def remove() -> None:
         if path.is_dir():
@@ -936,7 +938,10 @@ def _remove_later(path: Path) -> None:
         else:
             path.unlink(missing_ok=True)
 
-    threading.Thread(target=remove, name="senryoku-cleanup").start()
+    try:
+        threading.Thread(target=remove, name="senryoku-cleanup").start()
+    except RuntimeError:
+        remove()
 
 
 def work_parent(size: int) -> str | None:

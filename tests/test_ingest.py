@@ -793,9 +793,17 @@ def test_append_file_without_kernel_copy_appends_once(tmp_path, monkeypatch):
     assert dest.read_bytes() == b"a" * 300 + b"b" * 5000 + b"c"
 
 
-def test_transcoded_copy_is_removed_after_the_read(tmp_path, monkeypatch):
+@pytest.mark.parametrize("thread_starts", [True, False])
+def test_transcoded_copy_is_removed_after_the_read(tmp_path, monkeypatch, thread_starts):
     """Test that the private UTF-8 copy of a CP932 upload (both parts) is gone once the
-    cleanup that follows the read has finished, and the rows were read first."""
+    cleanup that follows the read has finished, and the rows were read first; where no
+    thread can be started, it is removed at once."""
+    if not thread_starts:
+
+        def no_thread(self):
+            raise RuntimeError("can't start new thread")
+
+        monkeypatch.setattr(threading.Thread, "start", no_thread)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.setattr(ingest, "work_parent", lambda size: str(work))
