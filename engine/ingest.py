@@ -927,10 +927,21 @@ def _xlsx_to_csv(
 # Reading
 
 
+_CLEANUPS: list[threading.Thread] = []
+
+
+def wait_for_cleanup() -> None:
+    """Wait until every private copy :func:`read_leads` left for removal is gone (a
+    process that ends with ``os._exit`` must call this first)."""
+    while _CLEANUPS:
+        _CLEANUPS.pop().join()
+
+
 def _remove_later(path: Path) -> None:
     """Remove a file or directory on a thread of its own (freeing a large file's pages
-    takes the kernel tens of milliseconds); the interpreter waits for it at exit. Where no
-    thread can be started (a process near its memory limit), it is removed at once."""
+    takes the kernel tens of milliseconds); the interpreter waits for it at exit, or
+    :func:`wait_for_cleanup` does. Where no thread can be started (a process near its
+    memory limit), it is removed at once."""
 
     def remove() -> None:
         if path.is_dir():
@@ -938,10 +949,13 @@ def _remove_later(path: Path) -> None:
         else:
             path.unlink(missing_ok=True)
 
+    thread = threading.Thread(target=remove, name="senryoku-cleanup")
     try:
-        threading.Thread(target=remove, name="senryoku-cleanup").start()
+        thread.start()
     except RuntimeError:
         remove()
+    else:
+        _CLEANUPS[:] = [*(t for t in _CLEANUPS if t.is_alive()), thread]
 
 
 def work_parent(size: int) -> str | None:

@@ -32,7 +32,14 @@ from pathlib import Path
 import duckdb
 
 from engine.errors import InputError, LimitError, SenryokuError
-from engine.ingest import DEFAULT_LIMITS, IngestLimits, IngestResult, Progress, work_parent
+from engine.ingest import (
+    DEFAULT_LIMITS,
+    IngestLimits,
+    IngestResult,
+    Progress,
+    wait_for_cleanup,
+    work_parent,
+)
 from engine.sql import quote_ident
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,4 +269,7 @@ if __name__ == "__main__":
     except MemoryError:
         code = EXIT_MEMORY
     sys.stdout.flush()
+    # os._exit skips the interpreter's wait for threads: the private copy of the upload
+    # must be gone before this process is
+    wait_for_cleanup()
     os._exit(code)

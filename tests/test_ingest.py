@@ -816,7 +816,35 @@ def test_transcoded_copy_is_removed_after_the_read(tmp_path, monkeypatch, thread
         assert con.execute("SELECT count(*) FROM raw_leads").fetchone()[0] == 800
     finally:
         con.close()
-    for thread in threading.enumerate():
-        if thread.name == "senryoku-cleanup":
-            thread.join(timeout=10)
+    ingest.wait_for_cleanup()
+    assert list(work.iterdir()) == []
+
+
+def test_wait_for_cleanup_returns_when_the_copy_is_gone(tmp_path, monkeypatch):
+    """Test that the copy's removal runs after read_leads returns (it does not hold up the
+    read) and that wait_for_cleanup (which the worker calls before os._exit) returns only
+    once it is gone."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setattr(ingest, "work_parent", lambda size: str(work))
+    release = threading.Event()
+    real_rmtree = ingest.shutil.rmtree
+
+    def held_rmtree(path, **kw):
+        release.wait(10)
+        real_rmtree(path, **kw)
+
+    monkeypatch.setattr(ingest.shutil, "rmtree", held_rmtree)
+    path = tmp_path / "list_cp932.csv"
+    write_list(path, "eight", 300, seed=2, encoding="cp932")
+    con = ingest.private_connection()
+    try:
+        result = read_leads(path, con)
+        assert (result.encoding, result.rows) == ("cp932", 300)
+    finally:
+        con.close()
+    (copy,) = work.iterdir()  # its removal is still pending
+    assert (copy / "body.csv").stat().st_size > 0
+    release.set()
+    ingest.wait_for_cleanup()
     assert list(work.iterdir()) == []

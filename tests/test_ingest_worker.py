@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.gen_leads import write_list
+from engine import ingest
 from engine.errors import InputError, LimitError
 from engine.i18n import t
 from engine.ingest import locked_connection, read_leads
@@ -127,3 +128,20 @@ def test_app_upload_keeps_the_app_limit_and_the_cli_does_not(tmp_path, monkeypat
         assert leads.ingest.rows == 200
     with leadset.LeadSet.open(path, isolated=True, limits=IngestLimits()) as leads:
         assert leads.ingest.rows == 200
+
+
+def test_worker_leaves_no_private_copy_of_a_cp932_upload(tmp_path, con):
+    """Test that the transcoded UTF-8 copy the worker writes of a CP932 upload (in the
+    RAM-backed /dev/shm, or the temp directory) is gone when the worker has finished,
+    although the worker ends with os._exit."""
+    path = tmp_path / "cards_cp932.csv"
+    write_list(path, "sansan", 3000, seed=8)
+
+    def copies() -> set[Path]:
+        places = [Path(ingest.SHM_DIR), Path(tempfile.gettempdir())]
+        return {p for place in places for p in place.glob("senryoku-ingest-*")}
+
+    before = copies()
+    result = read_leads_isolated(path, con, table="cards")
+    assert result.encoding == "cp932" and result.rows == 3000
+    assert copies() - before == set()
