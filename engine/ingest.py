@@ -21,10 +21,12 @@ import mmap
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unicodedata
 import uuid
 import zipfile
@@ -958,6 +960,43 @@ def _remove_later(path: Path) -> None:
         _CLEANUPS[:] = [*(t for t in _CLEANUPS if t.is_alive()), thread]
 
 
+INGEST_DIR_PREFIX = "senryoku-ingest-"
+WORKER_DIR_PREFIX = "senryoku-worker-"
+WORK_DIR_PREFIXES = (INGEST_DIR_PREFIX, WORKER_DIR_PREFIX)
+STALE_WORK_DIR_SECONDS = 3600
+
+
+def remove_stale_work_dirs(
+    places: Iterable[str | os.PathLike] | None = None,
+    older_than: float = STALE_WORK_DIR_SECONDS,
+) -> int:
+    """Remove the work directories of reads and workers (``senryoku-ingest-*``,
+    ``senryoku-worker-*``: private copies of uploads) that a crashed or killed process
+    left in /dev/shm or the temp directory, untouched for ``older_than`` seconds (no read
+    takes that long). Returns how many were removed."""
+    if places is None:
+        places = [SHM_DIR, tempfile.gettempdir()]
+    cutoff = time.time() - older_than
+    removed = 0
+    for place in {Path(p) for p in places}:
+        try:
+            entries = list(place.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.startswith(WORK_DIR_PREFIXES):
+                continue
+            try:
+                info = entry.lstat()  # a symlink is no work directory of ours
+            except OSError:
+                continue
+            own = info.st_uid == os.getuid()
+            if stat.S_ISDIR(info.st_mode) and own and info.st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += not entry.exists()
+    return removed
+
+
 def work_parent(size: int) -> str | None:
     """Where the private copy of a transcoded upload goes: the RAM-backed /dev/shm when it
     has room (writing there is several times faster than to a disk, and the copy never
@@ -988,11 +1027,14 @@ def read_leads(
     progress: Progress | None = None,
     *,
     limits: IngestLimits | None = None,
+    work_dir: str | os.PathLike | None = None,
 ) -> IngestResult:
     """Read a lead list (CSV/TSV in UTF-8, UTF-8 BOM or CP932, or the first sheet of an
     .xlsx) into ``table`` of ``con``: ``_row`` BIGINT (1-based, file order) and one VARCHAR
     column per header. Raises InputError (unusable file) or LimitError (over a limit)
-    with a message the user can act on. ``progress(fraction, stage_code)`` is optional."""
+    with a message the user can act on. ``progress(fraction, stage_code)`` is optional.
+    The private UTF-8 copy of a transcoded file goes into a new directory under
+    ``work_dir`` (default: :func:`work_parent`), removed when the read ends."""
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
     progress = _monotonic(progress)
@@ -1016,7 +1058,7 @@ def read_leads(
     if progress:
         progress(0.0, STAGE_CHECKING)
 
-    workdir = Path(tempfile.mkdtemp(prefix="senryoku-ingest-", dir=work_parent(size)))
+    workdir = Path(tempfile.mkdtemp(prefix=INGEST_DIR_PREFIX, dir=work_dir or work_parent(size)))
     try:
         kind = _kind(path, head)
         if kind == "ole":

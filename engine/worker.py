@@ -34,6 +34,7 @@ import duckdb
 from engine.errors import InputError, LimitError, SenryokuError
 from engine.ingest import (
     DEFAULT_LIMITS,
+    WORKER_DIR_PREFIX,
     IngestLimits,
     IngestResult,
     Progress,
@@ -69,14 +70,15 @@ def read_leads_isolated(
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.file_not_found", path=path.name)
-    workdir = Path(
-        tempfile.mkdtemp(prefix="senryoku-worker-", dir=work_parent(path.stat().st_size))
-    )
+    workdir = Path(tempfile.mkdtemp(prefix=WORKER_DIR_PREFIX, dir=work_parent(path.stat().st_size)))
     try:
         out = workdir / "leads.arrow"
         job = {
             "path": str(path.resolve()),
             "out": str(out),
+            # the child's private copy goes in here too: removed with it even when the
+            # child is killed (time or memory limit) before it could remove it
+            "work_dir": str(workdir),
             "memory_mb": limits.memory_mb,
             "limits": asdict(ingest_limits),
         }
@@ -238,6 +240,7 @@ def _child() -> int:
             con,
             progress=lambda f, s: _emit({"progress": f, "stage": s}),
             limits=limits,
+            work_dir=job["work_dir"],
         )
         reader = con.sql(f"FROM {quote_ident(result.table)}").to_arrow_reader(100_000)
         with pa.OSFile(job["out"], "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:

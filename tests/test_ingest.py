@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -848,3 +849,40 @@ def test_wait_for_cleanup_returns_when_the_copy_is_gone(tmp_path, monkeypatch):
     release.set()
     ingest.wait_for_cleanup()
     assert list(work.iterdir()) == []
+
+
+def test_stale_work_dirs_left_by_a_crash_are_removed(tmp_path):
+    """Test that remove_stale_work_dirs removes a read's or worker's work directory (with
+    its private copy) untouched for an hour, and keeps a fresh one, other directories, a
+    file and a symlink with the same name, and what a symlink points to."""
+    place = tmp_path / "shm"
+    place.mkdir()
+    hour_ago = time.time() - 3700
+
+    def age(path: Path) -> None:
+        os.utime(path, (hour_ago, hour_ago), follow_symlinks=False)
+
+    stale = place / "senryoku-ingest-crashed"
+    stale.mkdir()
+    (stale / "body.csv").write_text("a@example.co.jp\n", encoding="utf-8")
+    stale_worker = place / "senryoku-worker-killed"
+    stale_worker.mkdir()
+    fresh = place / "senryoku-ingest-reading"
+    fresh.mkdir()
+    other = place / "someone-elses"
+    other.mkdir()
+    a_file = place / "senryoku-ingest-file"
+    a_file.write_text("x", encoding="utf-8")
+    target = tmp_path / "kept"
+    target.mkdir()
+    link = place / "senryoku-worker-link"
+    link.symlink_to(target, target_is_directory=True)
+    for path in (stale, stale_worker, other, a_file, link, target):
+        age(path)
+
+    assert ingest.remove_stale_work_dirs([place]) == 2
+    assert sorted(p.name for p in place.iterdir()) == sorted(
+        [fresh.name, other.name, a_file.name, link.name]
+    )
+    assert target.is_dir()
+    assert ingest.remove_stale_work_dirs([place, tmp_path / "missing"]) == 0

@@ -25,6 +25,21 @@ def con():
     c.close()
 
 
+def _private_copies() -> set[Path]:
+    """The work directories of reads and workers in /dev/shm and the temp directory."""
+    places = {Path(ingest.SHM_DIR), Path(tempfile.gettempdir())}
+    return {p for place in places for p in place.glob("senryoku-*") if p.is_dir()}
+
+
+@pytest.fixture(autouse=True)
+def no_private_copies():
+    """Every test here: no read or worker leaves its work directory (with the private
+    UTF-8 copy of an upload) behind, even when the worker was killed."""
+    before = _private_copies()
+    yield
+    assert _private_copies() - before == set()
+
+
 @pytest.fixture
 def private_tmp(tmp_path, monkeypatch):
     """Point the parent's temp files at an empty directory so leftovers are visible."""
@@ -131,17 +146,9 @@ def test_app_upload_keeps_the_app_limit_and_the_cli_does_not(tmp_path, monkeypat
 
 
 def test_worker_leaves_no_private_copy_of_a_cp932_upload(tmp_path, con):
-    """Test that the transcoded UTF-8 copy the worker writes of a CP932 upload (in the
-    RAM-backed /dev/shm, or the temp directory) is gone when the worker has finished,
-    although the worker ends with os._exit."""
+    """Test that a CP932 upload (transcoded to a private UTF-8 copy by the worker, which
+    ends with os._exit) leaves no copy behind (checked by no_private_copies)."""
     path = tmp_path / "cards_cp932.csv"
     write_list(path, "sansan", 3000, seed=8)
-
-    def copies() -> set[Path]:
-        places = [Path(ingest.SHM_DIR), Path(tempfile.gettempdir())]
-        return {p for place in places for p in place.glob("senryoku-ingest-*")}
-
-    before = copies()
     result = read_leads_isolated(path, con, table="cards")
     assert result.encoding == "cp932" and result.rows == 3000
-    assert copies() - before == set()
