@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,13 +60,13 @@ def _fallback_leads(path: Path, rows: int) -> None:
             )
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """The app on a free port, with a short TTL for disconnected sessions."""
-    store = Path(tempfile.mkdtemp(prefix="senryoku-load-")) / "store.duckdb"
+def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
+    """The app on a free port, with a short TTL for disconnected sessions; its store and
+    its log (``server.log``) in ``workdir``."""
     return start_app(
-        {"SENRYOKU_STORE_PATH": str(store)},
+        {"SENRYOKU_STORE_PATH": str(workdir / "store.duckdb")},
         extra_args=["--server.disconnectedSessionTTL", str(SESSION_TTL)],
-        log_path=log_path,
+        log_path=workdir / "server.log",
     )
 
 
@@ -206,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
 
     leads = lead_file(args.rows)
     rows_text = f"{args.rows:,}"
-    log_path = Path(tempfile.mkdtemp(prefix="senryoku-loadlog-")) / "server.log"
-    proc, url = start_server(log_path)
+    workdir = Path(tempfile.mkdtemp(prefix="senryoku-load-"))
+    log_path = workdir / "server.log"
+    proc, url = start_server(workdir)
     failed = False
     try:
         fresh = rss_mb(proc)
@@ -257,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
 
 
