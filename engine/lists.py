@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from engine.companies import nfkc
 from engine.errors import InputError
-from engine.mapping import read_yaml_source, validation_error
+from engine.mapping import parse_yaml_text, read_yaml_source, validation_error
 
 _DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"
@@ -132,7 +132,17 @@ class Lists(BaseModel):
 def load_lists(path_or_text: str | Path) -> Lists:
     """Read and validate a lists YAML (a file path or the YAML text itself); errors name
     the path inside the file, such as ``own.domains``."""
-    data = read_yaml_source(path_or_text, "profile.lists")
+    return lists_from_data(read_yaml_source(path_or_text, "profile.lists"))
+
+
+def lists_from_yaml_text(text: str) -> Lists:
+    """Validate lists YAML a user typed or uploaded: parsed as text, never taken for a
+    path on the server."""
+    return lists_from_data(parse_yaml_text(text, "profile.lists"))
+
+
+def lists_from_data(data: object) -> Lists:
+    """Validate parsed lists data (``None`` is no lists)."""
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -128,6 +128,12 @@ def read_yaml_source(path_or_text: str | Path, error_section: str) -> object:
         raise InputError("common.file_not_found", path=path_or_text)
     else:
         text = path_or_text
+    return parse_yaml_text(text, error_section)
+
+
+def parse_yaml_text(text: str, error_section: str) -> object:
+    """``yaml.safe_load`` of YAML text, never taken for a path (for text a user typed or
+    uploaded); invalid YAML is ``<error_section>.yaml_invalid`` naming the line."""
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -7,13 +7,13 @@ import streamlit as st
 
 from engine import charts, export
 from engine.errors import SenryokuError
+from engine.lists import lists_from_yaml_text
 from engine.mapping import FIELDS as MAPPING_FIELDS
 from ui.components import privacy_note, show_error
 from ui.i18n import lang, tr
 from ui.leads import (
     LIST_KINDS,
     lists_from_form,
-    lists_from_yaml_text,
     lists_to_text,
     open_upload,
     progress_callback,

@@ -4,13 +4,13 @@ newcomer (sample data) and for a returning user (saved inputs)."""
 from __future__ import annotations
 
 import streamlit as st
-import yaml
 
 from engine import share
 from engine.errors import SenryokuError
+from engine.lists import lists_from_data
 from ui.components import show_error
 from ui.i18n import lang, tr
-from ui.leads import lists_from_yaml_text, progress_callback
+from ui.leads import progress_callback
 from ui.questions import render_question
 from ui.state import (
     SAMPLE_ANSWERS,
@@ -45,7 +45,7 @@ def _load_inputs(uploaded) -> None:
         data = share.inputs_from_json(uploaded.getvalue())
         lists = None
         if data["lists"]:
-            lists = lists_from_yaml_text(yaml.safe_dump(data["lists"], allow_unicode=True))
+            lists = lists_from_data(data["lists"])
     except SenryokuError as exc:
         show_error(exc)
         return

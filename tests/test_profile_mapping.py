@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InputError
-from engine.lists import Lists, load_lists
+from engine.lists import Lists, lists_from_data, lists_from_yaml_text, load_lists
 from engine.mapping import auto_map, load_mapping
 from tests.test_profile import leadset_from_rows
 
@@ -191,3 +191,26 @@ def test_lists_validation_names_the_path(tmp_path):
     assert added.partners.domains == ["partner.example"]
     assert added.partners.companies == ["Partner Co., Ltd."]
     assert loaded.partners.domains == []
+
+
+def test_lists_a_user_typed_are_never_read_from_a_path(tmp_path):
+    """Test that lists YAML from the app (typed or uploaded) is parsed as text: a line
+    naming a file on the server is not read (it is no mapping), invalid YAML names its
+    line, empty text is no lists, and parsed form data validates the same way."""
+    secret = tmp_path / "lists.yaml"
+    secret.write_text("own: {domains: [secret.example]}", encoding="utf-8")
+    assert load_lists(str(secret)).own.domains == ["secret.example"]  # the CLI's way
+    with pytest.raises(InputError) as exc:
+        lists_from_yaml_text(str(secret))
+    assert exc.value.code == "profile.lists.not_mapping"
+    with pytest.raises(InputError) as exc:
+        lists_from_yaml_text("own:\n  domains: [a.example\n")
+    assert exc.value.code == "profile.lists.yaml_invalid"
+    assert exc.value.params["line"] == 3
+    assert lists_from_yaml_text("") == Lists()
+    typed = lists_from_yaml_text("partners: {domains: ['@Partner.Example']}")
+    assert typed == lists_from_data({"partners": {"domains": ["@Partner.Example"]}})
+    assert typed.partners.domains == ["partner.example"]
+    with pytest.raises(InputError) as exc:
+        lists_from_data({"own": {"domains": ["not a domain"]}})
+    assert exc.value.params["path"] == "own.domains"

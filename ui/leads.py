@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import yaml
 
-from engine.errors import InputError
 from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
+from engine.lists import Lists, lists_from_data
 from ui.i18n import tr
 from ui.state import set_leadset
 
@@ -98,25 +96,9 @@ def lists_from_form(texts: dict[str, str], exclude_keywords: str, allow_free_mai
     data: dict[str, Any] = {kind: split_entries(texts.get(kind, "")) for kind in LIST_KINDS}
     keywords = [k.strip() for k in (exclude_keywords or "").splitlines() if k.strip()]
     data["icp"] = {"allow_free_mail": bool(allow_free_mail), "exclude_keywords": keywords}
-    return load_lists(yaml.safe_dump(data, allow_unicode=True))
+    return lists_from_data(data)
 
 
 def reset_profile() -> None:
     """Make the next page run re-profile (after a mapping change)."""
     st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1
-
-
-def lists_from_yaml_text(text: str) -> Lists:
-    """A validated ``Lists`` from uploaded YAML text. The text is parsed here, so an
-    upload is never taken for a path on the server."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        raise InputError("profile.lists.yaml_invalid", line=line) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise InputError("profile.lists.not_mapping")
-    return load_lists(yaml.safe_dump(data, allow_unicode=True))
