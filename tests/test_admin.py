@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import engine.store
 from engine.submissions import Contact, hash_password, list_submissions, save_submission
+from ui import admin_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "admin.py")
@@ -31,6 +32,14 @@ def shared_store(tmp_path, monkeypatch):
         contact = Contact.from_form(company, "担当 太郎", f"{leads}@prospect.example")
         save_submission(store, FACTS, contract, None, contact, consent=True)
     return store
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    """Each test starts with the server's wrong-password count at zero."""
+    admin_auth.login_throttle.clear()
+    yield
+    admin_auth.login_throttle.clear()
 
 
 def _page(secrets=None, user=None) -> AppTest:
@@ -90,6 +99,37 @@ def test_password_login_lists_exports_and_deletes(shared_store):
     assert [s["target_leads"] for s in list_submissions(shared_store)] == [3400]
     assert "Deleted." in _texts(at)
     assert "Submitted diagnoses: 1" in _texts(at)
+
+
+def test_five_wrong_passwords_pause_the_login(shared_store, monkeypatch):
+    """Test that after five wrong passwords even the right one is not checked (the page
+    says the login is paused, for how long, and shows no submission), also in a new
+    session; once the pause is over the right password opens the page."""
+    checked = []
+    real_verify = admin_auth.verify_password
+
+    def counting_verify(password, encoded):
+        checked.append(password)
+        return real_verify(password, encoded)
+
+    monkeypatch.setattr(admin_auth, "verify_password", counting_verify)
+    at = _page({"admin": {"password_hash": PASSWORD_HASH}})
+    for i in range(5):
+        at.text_input(key="admin_password").input(f"guess-{i}")
+        at.button[0].click().run()
+        assert "Wrong password" in _texts(at)
+    other = _page({"admin": {"password_hash": PASSWORD_HASH}})
+    other.text_input(key="admin_password").input("operator-pw")
+    other.button[0].click().run()
+    assert "login is paused. Try again in 5 min." in _texts(other)
+    assert not other.dataframe and "1200@prospect.example" not in _texts(other)
+    assert len(checked) == 5
+
+    throttle = admin_auth.login_throttle()
+    started = throttle.clock()
+    throttle.clock = lambda: started + 301  # the five minutes have passed
+    other.button[0].click().run()
+    assert "Submitted diagnoses: 2" in _texts(other)
 
 
 def test_malformed_password_hash_is_reported(shared_store):

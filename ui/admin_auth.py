@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
 
 from engine.errors import ConfigError
-from engine.submissions import verify_password
+from engine.submissions import LoginThrottle, verify_password
 from ui.i18n import tr
 
 SESSION_KEY = "admin_authenticated"
@@ -76,6 +77,12 @@ def _require_oidc() -> bool:
     return False
 
 
+@st.cache_resource(show_spinner=False)
+def login_throttle() -> LoginThrottle:
+    """The server process's one throttle of wrong admin passwords."""
+    return LoginThrottle()
+
+
 def _require_password() -> bool:
     if st.session_state.get(SESSION_KEY):
         if st.sidebar.button(tr("hosting.admin.logout_button"), key="admin_logout"):
@@ -91,14 +98,21 @@ def _require_password() -> bool:
         submitted = st.form_submit_button(tr("hosting.admin.password_submit"))
     if not submitted:
         return False
+    throttle = login_throttle()
+    wait = throttle.retry_after()
+    if wait > 0:
+        st.error(tr("hosting.admin.password_locked", minutes=math.ceil(wait / 60)))
+        return False
     try:
         ok = verify_password(password, encoded)
     except ConfigError as exc:
         st.error(exc.message(st.session_state.get("lang", "ja")))
         return False
     if not ok:
+        throttle.record_failure()
         st.error(tr("hosting.admin.password_wrong"))
         return False
+    throttle.record_success()
     st.session_state[SESSION_KEY] = True
     st.rerun()
     return True
