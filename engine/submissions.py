@@ -21,10 +21,7 @@ import json
 import re
 import secrets
 import sys
-import threading
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -329,46 +326,6 @@ def verify_password(password: str, encoded: str) -> bool:
         raise ConfigError("hosting.password_hash_invalid")
     digest = hashlib.pbkdf2_hmac("sha256", (password or "").encode(), salt.encode(), iterations)
     return hmac.compare_digest(digest, expected)
-
-
-class LoginThrottle:
-    """Wrong operator passwords in one server process: after ``max_failures`` within
-    ``window_seconds``, no password is checked for ``lockout_seconds`` (each check costs
-    ~0.5 s of CPU, so guessing is slow and cannot tie up the server either). One per
-    process, shared by all sessions; thread-safe."""
-
-    def __init__(
-        self,
-        max_failures: int = 5,
-        window_seconds: float = 600,
-        lockout_seconds: float = 300,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self.lockout_seconds = lockout_seconds
-        self.clock = clock
-        self._failures: list[float] = []
-        self._locked_until = 0.0
-        self._lock = threading.Lock()
-
-    def retry_after(self) -> float:
-        """Seconds until a password may be checked again (0: now)."""
-        with self._lock:
-            return max(0.0, self._locked_until - self.clock())
-
-    def record_failure(self) -> None:
-        now = self.clock()
-        with self._lock:
-            self._failures = [t for t in self._failures if now - t < self.window_seconds]
-            self._failures.append(now)
-            if len(self._failures) >= self.max_failures:
-                self._locked_until = now + self.lockout_seconds
-                self._failures.clear()
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures.clear()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from engine.store import open_store
 from ui.i18n import lang as _session_lang
 from ui.i18n import tr
 from ui.state import ensure_routed
+from ui.throttles import minutes_left, round_throttle
 
 ensure_routed()
 
@@ -139,11 +140,16 @@ def start_view(store) -> None:
         )
         submitted = st.form_submit_button(tr("team.start.submit"), type="primary")
     if submitted:
+        throttle = round_throttle()
+        if wait := minutes_left(throttle):
+            st.error(tr("team.start.paused", minutes=wait))
+            return
         try:
             created = team.start_round(store, company, lead_name, days=int(days))
         except SenryokuError as exc:
             _show_error(exc)
             return
+        throttle.record()
         st.session_state["team_just_created"] = True
         st.query_params.clear()
         st.query_params["team_admin"] = created.admin_token

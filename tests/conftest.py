@@ -14,6 +14,19 @@ if str(ROOT) not in sys.path:
 from tests.postgres_server import postgres_server  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Every test starts with the server process's throttles (ui.throttles) at zero, as
+    a fresh server would."""
+    from ui import throttles
+
+    throttles.login_throttle.clear()
+    throttles.round_throttle.clear()
+    yield
+    throttles.login_throttle.clear()
+    throttles.round_throttle.clear()
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """URL of a real PostgreSQL server started for this test session."""

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import engine.store
 from engine.submissions import Contact, hash_password, list_submissions, save_submission
-from ui import admin_auth
+from ui import admin_auth, throttles
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "admin.py")
@@ -32,14 +32,6 @@ def shared_store(tmp_path, monkeypatch):
         contact = Contact.from_form(company, "担当 太郎", f"{leads}@prospect.example")
         save_submission(store, FACTS, contract, None, contact, consent=True)
     return store
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_throttle():
-    """Each test starts with the server's wrong-password count at zero."""
-    admin_auth.login_throttle.clear()
-    yield
-    admin_auth.login_throttle.clear()
 
 
 def _page(secrets=None, user=None) -> AppTest:
@@ -125,7 +117,7 @@ def test_five_wrong_passwords_pause_the_login(shared_store, monkeypatch):
     assert not other.dataframe and "1200@prospect.example" not in _texts(other)
     assert len(checked) == 5
 
-    throttle = admin_auth.login_throttle()
+    throttle = throttles.login_throttle()
     started = throttle.clock()
     throttle.clock = lambda: started + 301  # the five minutes have passed
     other.button[0].click().run()

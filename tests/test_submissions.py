@@ -14,7 +14,6 @@ import pytest
 from engine.errors import ConfigError, InputError
 from engine.submissions import (
     Contact,
-    LoginThrottle,
     delete_submission,
     export_csv,
     export_frame,
@@ -176,50 +175,6 @@ def test_password_hash_round_trip():
     assert verify_password("correct hors", encoded) is False
     with pytest.raises(ConfigError):
         verify_password("x", "md5$abc")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_login_throttle_pauses_after_five_wrong_passwords_in_ten_minutes():
-    """Test that the fifth wrong password within ten minutes pauses password checks for
-    five minutes, that older failures and a success start the count again."""
-    clock = FakeClock()
-    throttle = LoginThrottle(clock=clock)
-
-    def fail_at(*times: float) -> None:
-        for t in times:
-            clock.now = t
-            throttle.record_failure()
-
-    fail_at(0, 60, 120, 180)
-    assert throttle.retry_after() == 0
-    fail_at(240)
-    assert throttle.retry_after() == 300
-    clock.now = 539
-    assert throttle.retry_after() == 1
-    clock.now = 540
-    assert throttle.retry_after() == 0
-    fail_at(541)  # the count starts again after a pause
-    assert throttle.retry_after() == 0
-
-    clock.now = 10_000
-    throttle = LoginThrottle(clock=clock)
-    fail_at(10_000, 10_200, 10_400, 10_600, 10_700)  # at 10_700 the first is too old
-    assert throttle.retry_after() == 0
-    fail_at(10_750)  # 10_200 ... 10_750: five within ten minutes
-    assert throttle.retry_after() == 300
-
-    throttle = LoginThrottle(clock=clock)
-    fail_at(20_000, 20_001, 20_002, 20_003)
-    throttle.record_success()
-    fail_at(20_004)
-    assert throttle.retry_after() == 0
 
 
 def test_hash_password_cli_prints_secrets_line():

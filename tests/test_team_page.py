@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from engine import team
 from engine.i18n import t
 from engine.store import Store
+from ui import throttles
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "team.py")
 
@@ -62,6 +63,28 @@ def test_lead_starts_a_round_and_gets_both_links(team_store):
     assert f"?team_admin={admin_token}" in links
     assert t("team.start.created", "en") in texts(at.success)
     assert t("team.lead.no_answers", "en") in texts(at.info)
+
+
+def test_starting_rounds_pauses_after_thirty_in_ten_minutes(team_store):
+    """Test that once 30 rounds were started on this server within ten minutes, the
+    next start says so (and for how long) and stores no round."""
+    throttle = throttles.round_throttle()
+    for _ in range(29):
+        throttle.record()
+    at = page()
+    at.text_input(key="team_company").input("Thirtieth KK")
+    at.button[0].click()
+    at.run()
+    assert "team_admin" in at.query_params  # the thirtieth is still made
+    at = page()
+    at.text_input(key="team_company").input("Spam KK")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "starting a new one is paused. Try again in 5 min." in texts(at.error)[0]
+    assert "team_admin" not in at.query_params
+    companies = [r["company"] for r in team_store.query("SELECT company FROM team_rounds")]
+    assert companies == ["Thirtieth KK"]
 
 
 def test_member_rates_then_revises_the_same_rating(team_store):

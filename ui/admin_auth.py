@@ -9,14 +9,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import streamlit as st
 
 from engine.errors import ConfigError
-from engine.submissions import LoginThrottle, verify_password
+from engine.submissions import verify_password
 from ui.i18n import tr
+from ui.throttles import login_throttle, minutes_left
 
 SESSION_KEY = "admin_authenticated"
 
@@ -77,12 +77,6 @@ def _require_oidc() -> bool:
     return False
 
 
-@st.cache_resource(show_spinner=False)
-def login_throttle() -> LoginThrottle:
-    """The server process's one throttle of wrong admin passwords."""
-    return LoginThrottle()
-
-
 def _require_password() -> bool:
     if st.session_state.get(SESSION_KEY):
         if st.sidebar.button(tr("hosting.admin.logout_button"), key="admin_logout"):
@@ -99,9 +93,8 @@ def _require_password() -> bool:
     if not submitted:
         return False
     throttle = login_throttle()
-    wait = throttle.retry_after()
-    if wait > 0:
-        st.error(tr("hosting.admin.password_locked", minutes=math.ceil(wait / 60)))
+    if wait := minutes_left(throttle):
+        st.error(tr("hosting.admin.password_locked", minutes=wait))
         return False
     try:
         ok = verify_password(password, encoded)
@@ -109,10 +102,10 @@ def _require_password() -> bool:
         st.error(exc.message(st.session_state.get("lang", "ja")))
         return False
     if not ok:
-        throttle.record_failure()
+        throttle.record()
         st.error(tr("hosting.admin.password_wrong"))
         return False
-    throttle.record_success()
+    throttle.reset()
     st.session_state[SESSION_KEY] = True
     st.rerun()
     return True
