@@ -10,7 +10,7 @@ from ui.state import apply_share_token_from_url, init_state
 # Query parameters that belong to the team page (invite, member and lead links).
 TEAM_PARAMS = ("team", "member", "team_admin")
 
-st.set_page_config(page_title="戦力診断 Senryoku", page_icon="📊", layout="wide")
+st.set_page_config(page_title="戦力診断 Senryoku", page_icon=":material/bar_chart:", layout="wide")
 start_memory_housekeeping()
 init_state()
 share_error = apply_share_token_from_url()

@@ -383,7 +383,7 @@ if uploaded is not None and st.session_state.get("leads_file_id") != uploaded.fi
 
 leadset = st.session_state.get("leadset")
 if leadset is None:
-    st.page_link("pages/sales.py", label=tr("app.leads.next"), icon="➡️")
+    st.page_link("pages/sales.py", label=tr("app.leads.next"), icon=":material/arrow_forward:")
     st.stop()
 
 if st.button(tr("app.leads.remove"), key="leads_remove"):
@@ -402,4 +402,4 @@ _composition(profile)
 _details(profile)
 _review(leadset, profile)
 _downloads(leadset)
-st.page_link("pages/sales.py", label=tr("app.leads.next"), icon="➡️")
+st.page_link("pages/sales.py", label=tr("app.leads.next"), icon=":material/arrow_forward:")

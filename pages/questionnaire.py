@@ -59,7 +59,7 @@ def _start() -> None:
         sample = st.button(
             tr("app.sample.button"),
             type="primary",
-            icon="🧪",
+            icon=":material/science:",
             help=tr("app.sample.help"),
             key="sample_button",
             disabled=not SAMPLE_ANSWERS.exists(),
@@ -129,9 +129,15 @@ st.progress(
     text=tr("app.questionnaire.answered", answered=answered, total=len(visible)),
 )
 with st.container(horizontal=True):
-    st.page_link("pages/leads.py", label=tr("app.questionnaire.next"), icon="➡️")
+    st.page_link(
+        "pages/leads.py", label=tr("app.questionnaire.next"), icon=":material/arrow_forward:"
+    )
     if answers:
-        st.page_link("pages/results.py", label=tr("app.questionnaire.skip_to_results"), icon="📊")
+        st.page_link(
+            "pages/results.py",
+            label=tr("app.questionnaire.skip_to_results"),
+            icon=":material/bar_chart:",
+        )
     if answers and st.button(tr("app.questionnaire.start_over"), key="answers_reset"):
         st.session_state["answers"] = {}
         forget_widgets()

@@ -118,7 +118,7 @@ def _warnings(diagnosis) -> None:
     if not warnings:
         st.success(tr("app.results.no_warnings"))
     for warning in warnings:
-        st.warning(_get(warning, "text") or _get(warning, "id"), icon="⚠️")
+        st.warning(_get(warning, "text") or _get(warning, "id"), icon=":material/warning:")
 
 
 def _capacity(diagnosis) -> None:
@@ -232,7 +232,11 @@ if current_questionnaire() is None:
     st.stop()
 if not st.session_state["answers"]:
     st.info(tr("app.results.need_questionnaire"))
-    st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
+    st.page_link(
+        "pages/questionnaire.py",
+        label=tr("app.results.go_questionnaire"),
+        icon=":material/edit_note:",
+    )
     st.stop()
 
 try:
@@ -243,8 +247,14 @@ except SenryokuError as exc:
     st.error(exc.message(lang()))
     st.caption(tr("app.results.fix_inputs"))
     with st.container(horizontal=True):
-        st.page_link("pages/questionnaire.py", label=tr("app.results.go_questionnaire"), icon="📝")
-        st.page_link("pages/sales.py", label=tr("app.results.go_sales"), icon="🤝")
+        st.page_link(
+            "pages/questionnaire.py",
+            label=tr("app.results.go_questionnaire"),
+            icon=":material/edit_note:",
+        )
+        st.page_link(
+            "pages/sales.py", label=tr("app.results.go_sales"), icon=":material/handshake:"
+        )
     st.stop()
 
 sharpen = list(_get(diagnosis, "sharpen") or [])

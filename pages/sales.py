@@ -75,7 +75,7 @@ with left:
     st.subheader(tr("app.sales.ratings_title"))
     raters = st.session_state["sales"].get("raters")
     if raters:
-        st.info(tr("app.sales.team_note", raters=raters), icon="👥")
+        st.info(tr("app.sales.team_note", raters=raters), icon=":material/group:")
     for phase in RATING_PHASES:
         st.slider(
             tr(f"app.phases.{phase}"),
@@ -123,4 +123,4 @@ except Exception as exc:  # a chart must never take the page down
 
 if st.session_state["sales"]:
     st.success(tr("app.sales.saved"))
-st.page_link("pages/results.py", label=tr("app.sales.to_results"), icon="➡️")
+st.page_link("pages/results.py", label=tr("app.sales.to_results"), icon=":material/arrow_forward:")

@@ -71,7 +71,7 @@ def render_result(result: team.TeamResult) -> None:
                     high=f"{s.high:.1f}",
                     spread=f"{s.spread:.1f}",
                 ),
-                icon="⚠️",
+                icon=":material/warning:",
             )
     else:
         st.success(tr("team.result.flag_none"))

@@ -66,4 +66,4 @@ def show_error(exc: Exception) -> None:
 
 def privacy_note() -> None:
     """What happens to uploaded rows, said on every page that takes a list."""
-    st.info(tr("app.leads.privacy"), icon="🔒")
+    st.info(tr("app.leads.privacy"), icon=":material/lock:")
