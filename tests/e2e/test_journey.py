@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from engine import export
 from engine.diagnose import diagnose
 from engine.leadset import LeadSet
 from engine.lists import Lists, load_lists
@@ -44,6 +49,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
         profile = leadset.profile(Lists())
         first_target = int(leadset.rows("target", limit=1)["_row"].iloc[0])
         corrected = leadset.profile(Lists(), {first_target: "partner"})
+        cleaned = leadset.cleaned_targets()
     rows, target = profile.rows, profile.categories["target"]
     assert corrected.categories["target"] == target - 1
 
@@ -78,6 +84,24 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     option.click()
     expect(_metric_value(page, "ターゲットリード")).to_have_text(f"{target - 1:,}")
     expect(page.get_by_text("手動で修正した行: 1")).to_be_visible()
+
+    # the cleaned list: the engine's target rows in file order, the corrected row left out
+    assert len(cleaned) == target - 1
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV（UTF-8 BOM 付き）").click()
+    assert info.value.suggested_filename == "target_leads.csv"
+    data = Path(info.value.path()).read_bytes()
+    assert data == export.csv_bytes(cleaned) and data.startswith(codecs.BOM_UTF8)
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert table[0] == list(cleaned.columns) and len(table) == 1 + target - 1
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Excel（XLSX）").click()
+    assert info.value.suggested_filename == "target_leads.xlsx"
+    workbook = io.BytesIO(Path(info.value.path()).read_bytes())
+    sheet = openpyxl.load_workbook(workbook, read_only=True).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0] == list(cleaned.columns) and len(values) == 1 + target - 1
+    assert [v if v is not None else "" for v in values[1]] == table[1]
 
     # 3. sales funnel: closing to 5, appointment and relationship to 1 (closing-heavy)
     page.get_by_role("link", name="3. 営業ファネル").click()
