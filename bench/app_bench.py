@@ -33,8 +33,8 @@ def results_rerun_ms(moves: int = 7) -> tuple[float, float]:
     import streamlit.logger
     from streamlit.testing.v1 import AppTest
 
-    from engine.leadset import LeadSet
-    from engine.questionnaire import load_answers
+    from engine.diagnosis.questionnaire import load_answers
+    from engine.leads.leadset import LeadSet
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

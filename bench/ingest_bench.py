@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from bench.gen_leads import write_list
-from engine.ingest import private_connection, read_leads
-from engine.worker import WorkerLimits, read_leads_isolated
+from engine.leads.ingest import private_connection, read_leads
+from engine.leads.worker import WorkerLimits, read_leads_isolated
 
 DATA = Path(__file__).resolve().parent / "data"
 CASES = [

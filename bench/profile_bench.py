@@ -1,7 +1,7 @@
 """Profiler benchmark: million-row lead lists, UTF-8 (Marketo TSV, Salesforce CSV) and CP932.
 
 For each list it prints the time of DuckDB's bare ``SELECT count(*) FROM read_csv(...)``,
-the time of the full profile through the CLI's code path (``engine.profile_cli.run``:
+the time of the full profile through the CLI's code path (``engine.leads.cli.run``:
 LeadSet.open + profile, not isolated) in a child process, their ratio, and the child's
 peak RSS, and where the profile's time went (read, features, classify, summary). Both
 times are the best of five runs (the same rule for both, so the ratio compares like with
@@ -100,10 +100,10 @@ def bare_scan(path: Path, options: dict) -> tuple[float, int]:
 
 
 STAGES = (
-    ("read", "engine.leadset", "read_leads"),
-    ("features", "engine.profile", "build_features"),
-    ("classify", "engine.profile", "classify"),
-    ("summary", "engine.profile", "summarize"),
+    ("read", "engine.leads.leadset", "read_leads"),
+    ("features", "engine.leads.profile", "build_features"),
+    ("classify", "engine.leads.profile", "classify"),
+    ("summary", "engine.leads.profile", "summarize"),
 )
 
 
@@ -112,7 +112,7 @@ def _child(path: str) -> None:
     the CLI calls, wrapped in a timer); print seconds, stages, peak RSS, summary."""
     import importlib
 
-    from engine.profile_cli import run
+    from engine.leads.cli import run
 
     stages: dict[str, float] = {}
     for label, module_name, name in STAGES:

@@ -12,13 +12,13 @@ import importlib
 import os
 import sys
 
-from engine.errors import SenryokuError
-from engine.i18n import t
+from engine.core.errors import SenryokuError
+from engine.core.i18n import t
 
 # command name -> module with ``run(args) -> str``
 COMMANDS = {
-    "profile": "engine.profile_cli",
-    "diagnose": "engine.diagnose_cli",
+    "profile": "engine.leads.cli",
+    "diagnose": "engine.diagnosis.cli",
 }
 
 

@@ -5,9 +5,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from engine.errors import SenryokuError
-from engine.store import open_store
-from engine.submissions import delete_submission, export_csv, export_xlsx, list_submissions
+from engine.core.errors import SenryokuError
+from engine.store.db import open_store
+from engine.store.submissions import delete_submission, export_csv, export_xlsx, list_submissions
 from ui.admin_auth import require_operator
 from ui.i18n import lang, tr
 from ui.state import ensure_routed

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine import charts, export
-from engine.errors import SenryokuError
-from engine.lists import lists_from_yaml_text
-from engine.mapping import FIELDS as MAPPING_FIELDS
+from engine.core.errors import SenryokuError
+from engine.core.vocab import CATEGORIES
+from engine.leads import export
+from engine.leads.lists import lists_from_yaml_text
+from engine.leads.mapping import FIELDS as MAPPING_FIELDS
+from engine.reports import charts
 from ui.components import privacy_note, show_error
 from ui.i18n import lang, tr
 from ui.leads import (
@@ -22,8 +24,6 @@ from ui.leads import (
 from ui.state import clear_leadset, current_lists, current_profile, ensure_routed
 
 ensure_routed()
-
-CATEGORIES = charts.CATEGORIES
 
 
 def _get(obj, key, default=None):

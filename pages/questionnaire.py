@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import share
-from engine.errors import SenryokuError
-from engine.lists import lists_from_data
+from engine.core.errors import SenryokuError
+from engine.diagnosis import share
+from engine.leads.lists import lists_from_data
 from ui.components import show_error
 from ui.i18n import lang, tr
 from ui.leads import progress_callback

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import charts, report_html, report_md, share
-from engine.errors import SenryokuError
+from engine.core.errors import SenryokuError
+from engine.diagnosis import share
+from engine.reports import charts
+from engine.reports import html as report_html
+from engine.reports import markdown as report_md
 from ui.components import show_error
 from ui.consent import render_consent
 from ui.i18n import lang, tr

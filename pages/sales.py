@@ -6,11 +6,12 @@ import math
 
 import streamlit as st
 
-from engine import charts
-from engine.errors import SenryokuError
+from engine.core.errors import SenryokuError
+from engine.core.vocab import PHASES
+from engine.reports import charts
 from ui.components import show_error
 from ui.i18n import lang, tr
-from ui.state import RATING_PHASES, current_facts, ensure_routed
+from ui.state import current_facts, ensure_routed
 
 ensure_routed()
 
@@ -42,7 +43,7 @@ def _slider_value(rating: float) -> int:
 def _seed(sales: dict, base: dict) -> None:
     ss = st.session_state
     ratings = {**(base.get("ratings") or {}), **(sales.get("ratings") or {})}
-    for phase in RATING_PHASES:
+    for phase in PHASES:
         ss.setdefault(f"rating_{phase}", _slider_value(ratings.get(phase, 3)))
     for key, (_lo, _hi, _step, default) in NUMBERS.items():
         value = sales.get(key, base.get(key, default))
@@ -53,7 +54,7 @@ def _seed(sales: dict, base: dict) -> None:
 
 def _save_ratings() -> None:
     sales = dict(st.session_state["sales"])
-    sales["ratings"] = {p: int(st.session_state[f"rating_{p}"]) for p in RATING_PHASES}
+    sales["ratings"] = {p: int(st.session_state[f"rating_{p}"]) for p in PHASES}
     # The user's own ratings now: the team's spread and head count no longer describe them.
     sales.pop("rating_spread", None)
     sales.pop("raters", None)
@@ -76,7 +77,7 @@ with left:
     raters = st.session_state["sales"].get("raters")
     if raters:
         st.info(tr("app.sales.team_note", raters=raters), icon=":material/group:")
-    for phase in RATING_PHASES:
+    for phase in PHASES:
         st.slider(
             tr(f"app.phases.{phase}"),
             min_value=1,
@@ -112,7 +113,7 @@ with right:
     )
     st.metric(tr("app.sales.capacity_metric"), f"{capacity:,.0f}")
 
-ratings = {p: int(st.session_state[f"rating_{p}"]) for p in RATING_PHASES}
+ratings = {p: int(st.session_state[f"rating_{p}"]) for p in PHASES}
 if st.session_state["sales"].get("raters"):
     # Team ratings in use: draw the team's means, which the diagnosis uses, not the rounded steps.
     ratings.update(st.session_state["sales"].get("ratings") or {})

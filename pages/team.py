@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine import team
-from engine.errors import SenryokuError
-from engine.store import open_store
+from engine.core.errors import SenryokuError
+from engine.core.vocab import PHASES
+from engine.store.db import open_store
+from engine.team import rounds as team
 from ui.i18n import lang as _session_lang
 from ui.i18n import tr
 from ui.state import ensure_routed
@@ -35,7 +36,7 @@ def _show_error(exc: SenryokuError) -> None:
 def _result_table(result: team.TeamResult) -> pd.DataFrame:
     roles = [r for r in team.ROLES if r in result.role_means]
     rows = []
-    for p in team.PHASES:
+    for p in PHASES:
         s = result.phases[p]
         row = {
             tr("team.result.col_phase"): tr(f"team.phase.{p}"),
@@ -79,7 +80,7 @@ def render_result(result: team.TeamResult) -> None:
     st.altair_chart(team.team_chart(result, _session_lang()), width="stretch")
     gap = result.role_gap()
     if gap:
-        for p in team.PHASES:
+        for p in PHASES:
             st.markdown(
                 "- "
                 + tr(
@@ -189,7 +190,7 @@ def member_view(store, invite_token: str) -> None:
         st.session_state["team_role"] = earlier.role
         st.session_state["team_display_name"] = earlier.display_name
         st.session_state["team_comment"] = earlier.comment
-        for p in team.PHASES:
+        for p in PHASES:
             st.session_state[f"team_rating_{p}"] = int(round(getattr(earlier.ratings, p)))
         st.session_state["team_prefilled"] = member_token
 
@@ -208,7 +209,7 @@ def member_view(store, invite_token: str) -> None:
         )
         st.caption(tr("team.member.scale"))
         ratings = {}
-        for p in team.PHASES:
+        for p in PHASES:
             if f"team_rating_{p}" not in st.session_state:
                 st.session_state[f"team_rating_{p}"] = 3
             ratings[p] = st.slider(
@@ -265,7 +266,7 @@ def _answers_table(answers: list[team.Response]) -> pd.DataFrame:
             tr("team.answers.col_role"): tr(f"team.role.{a.role}"),
             tr("team.answers.col_name"): a.display_name or "-",
         }
-        for p in team.PHASES:
+        for p in PHASES:
             row[tr(f"team.phase.{p}")] = getattr(a.ratings, p)
         row[tr("team.answers.col_comment")] = a.comment or "-"
         row[tr("team.answers.col_when")] = f"{a.updated_at:%Y-%m-%d %H:%M} UTC"
@@ -279,7 +280,7 @@ def use_in_diagnosis(result: team.TeamResult) -> None:
     sales.update(result.to_facts_sales())
     st.session_state["sales"] = sales
     # The sales page seeds its sliders from ``sales`` only when their keys are absent.
-    for p in team.PHASES:
+    for p in PHASES:
         st.session_state.pop(f"rating_{p}", None)
     st.session_state.pop("diagnosis_cache", None)
 

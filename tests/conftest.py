@@ -37,7 +37,7 @@ def postgres_url():
 @pytest.fixture(params=["duckdb", "postgres"])
 def store(request, tmp_path):
     """An empty operator store on each backend: an embedded DuckDB file, then PostgreSQL."""
-    from engine.store import Store
+    from engine.store.db import Store
 
     if request.param == "duckdb":
         s = Store(f"duckdb:///{tmp_path / 'store.duckdb'}")

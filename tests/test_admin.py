@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import engine.store
-from engine.submissions import Contact, hash_password, list_submissions, save_submission
+import engine.store.db
+from engine.store.submissions import Contact, hash_password, list_submissions, save_submission
 from ui import admin_auth, throttles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +24,9 @@ FACTS = {
 def shared_store(tmp_path, monkeypatch):
     """The page's ``open_store()`` returns this test's own DuckDB store, with two
     submissions (the backends themselves are covered in test_submissions.py)."""
-    store = engine.store.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    store = engine.store.db.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(engine.store, "_stores", {"": store})
+    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
     for company, leads in (("Alpha <b>KK</b>", 1200), ("=cmd|' /C calc'!A0", 3400)):
         contract = {"target_leads": leads, "lead_base": "workable", "inside_sales": {}}
         contact = Contact.from_form(company, "担当 太郎", f"{leads}@prospect.example")

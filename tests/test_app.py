@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import share
-from engine.charts import CATEGORIES
-from engine.errors import InputError
-from engine.i18n import t
-from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
+from engine.core.errors import InputError
+from engine.core.i18n import t
+from engine.diagnosis import share
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, load_lists
+from engine.reports.charts import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "salesforce_leads_ja.csv"
@@ -142,9 +142,9 @@ def test_full_questionnaire_branches_live_and_keeps_answers():
 def test_results_show_the_engine_diagnosis_and_a_share_link_restores_it():
     """Test that the results page shows the engine's numbers for the answers given, and
     that opening its share link in a new session shows the same."""
-    from engine.diagnose import diagnose
-    from engine.questionnaire import available_questionnaires
-    from engine.share import decode
+    from engine.diagnosis.diagnose import diagnose
+    from engine.diagnosis.questionnaire import available_questionnaires
+    from engine.diagnosis.share import decode
 
     at = _questionnaire_app("quick")
     at.number_input(key="q_leads_total").set_value(8000).run()
@@ -206,7 +206,7 @@ def test_sample_button_walks_to_results_with_the_sample_list():
 
 def test_saved_inputs_load_back_on_the_first_page():
     """Test that an inputs.json from the results page restores answers, sales and lists."""
-    from engine.share import inputs_to_json
+    from engine.diagnosis.share import inputs_to_json
 
     doc = inputs_to_json(
         "quick",
@@ -269,7 +269,7 @@ def test_results_page_says_when_inputs_cannot_be_shared():
 def test_sales_inputs_the_diagnosis_refuses_are_named_on_results_and_sales_pages():
     """Test that a sales input outside the facts' range (a 200-month cycle from a saved file)
     shows the engine's message naming the field, on the results and the sales page."""
-    from engine.facts import Facts
+    from engine.diagnosis.facts import Facts
 
     at = _app()
     at.session_state["answers"] = {"leads_total": 8000}

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from engine import report_html, share
-from engine.errors import InputError
+from engine.core.errors import InputError
+from engine.diagnosis import share
+from engine.reports import html as report_html
 
 DIAGNOSIS = {
     "target_leads": 2345,

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import charts, share
-from engine.errors import InputError
+from engine.core.errors import InputError
+from engine.core.vocab import CATEGORIES
+from engine.diagnosis import share
+from engine.reports import charts
 
 ANSWERS = {"industry": "manufacturing", "leads_total": 10000, "ma_in_use": False}
 SALES = {
@@ -138,6 +140,6 @@ def test_waterfall_highlights_inside_sales_only_when_placed():
 def test_composition_shares_add_up():
     """Test that the composition rows carry every category and shares sum to one."""
     rows = charts.composition_data({"target": 30, "duplicate": 10, "partner": 10}, "ja")
-    assert [r["key"] for r in rows] == list(charts.CATEGORIES)
+    assert [r["key"] for r in rows] == list(CATEGORIES)
     assert rows[0]["label"] == "ターゲット" and rows[0]["share"] == pytest.approx(0.6)
     assert sum(r["share"] for r in rows) == pytest.approx(1.0)

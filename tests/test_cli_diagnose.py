@@ -161,8 +161,8 @@ def test_lists_without_leads_refused(capsys):
 
 def test_leads_profile_replaces_target_leads(capsys):
     """Test that --leads profiles the list and its target count replaces the stated one."""
-    from engine.leadset import LeadSet
-    from engine.lists import load_lists
+    from engine.leads.leadset import LeadSet
+    from engine.leads.lists import load_lists
 
     leads, lists = SAMPLE / "salesforce_leads_ja.csv", SAMPLE / "lists.yaml"
     with LeadSet.open(leads) as leadset:

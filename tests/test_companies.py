@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.companies import company_key, company_keys
+from engine.leads.companies import company_key, company_keys
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_shipped_nfkc_gate_is_the_computed_one():
     Python upgrade the file is stale and the gate is computed until it is rewritten."""
     import unicodedata
 
-    from engine.companies import GATE_FILE, compute_nfkc_gate, nfkc_gate
+    from engine.leads.companies import GATE_FILE, compute_nfkc_gate, nfkc_gate
 
     version, gate = GATE_FILE.read_text(encoding="utf-8").split("\n", 1)
     assert nfkc_gate() == compute_nfkc_gate()

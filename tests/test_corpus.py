@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.errors import InputError, LimitError
-from engine.i18n import t
+from engine.core.errors import InputError, LimitError
+from engine.core.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -57,7 +57,7 @@ def _both_languages(code: str, params: dict) -> None:
 def test_corpus_file_has_its_expected_outcome(name, large_files):
     """Test that one corpus file, read in the worker and profiled, is read with the
     expected row count or refused with the expected error, in ja and en."""
-    from engine.leadset import LeadSet
+    from engine.leads.leadset import LeadSet
 
     expected = EXPECTED[name]
     path = _path(name, large_files)
@@ -89,7 +89,7 @@ def test_corpus_file_has_its_expected_outcome(name, large_files):
 
 def test_hostile_header_and_formula_cells_come_through_as_text(tmp_path):
     """Test that SQL in a header and formulas in cells are kept as plain text values."""
-    from engine.leadset import LeadSet
+    from engine.leads.leadset import LeadSet
 
     with LeadSet.open(CORPUS / "files" / "formula_cells.csv", isolated=True) as leads:
         frame = leads.cleaned_targets()
@@ -105,7 +105,7 @@ def test_hosted_config_sets_upload_limit_and_safe_defaults():
     """Test that .streamlit/config.toml holds the hosted defaults: an upload limit no
     larger than the engine's, XSRF on, usage stats off, error details hidden, minimal
     toolbar, headless."""
-    from engine.ingest import MAX_FILE_BYTES
+    from engine.leads.ingest import MAX_FILE_BYTES
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
     server = config["server"]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diagnose import diagnose
-from engine.errors import InputError
-from engine.facts import Facts, set_path
+from engine.core.errors import InputError
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.facts import Facts, set_path
 
 BASE = {
     "marketing": {

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from engine.export import csv_bytes, neutralize, xlsx_bytes
+from engine.leads.export import csv_bytes, neutralize, xlsx_bytes
 
 FRAME = pd.DataFrame(
     {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InputError
-from engine.facts import INDUSTRIES, Facts, fact_paths
-from engine.i18n import lookup
+from engine.core.errors import InputError
+from engine.core.i18n import lookup
+from engine.diagnosis.facts import INDUSTRIES, Facts, fact_paths
 
 EXAMPLE = """
 company:   {industry: manufacturing, employees: 300}

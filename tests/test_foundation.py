@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.i18n import flatten
+from engine.core.i18n import flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 

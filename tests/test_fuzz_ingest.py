@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InputError, LimitError
-from engine.sql import quote_ident
+from engine.core.errors import InputError, LimitError
+from engine.core.sql import quote_ident
 
-ingest = pytest.importorskip("engine.ingest")
+ingest = pytest.importorskip("engine.leads.ingest")
 
 FUZZ = settings(
     max_examples=60,

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.gen_leads import write_list, write_xlsx
-from engine import ingest
-from engine.errors import InputError, LimitError
-from engine.i18n import t
-from engine.ingest import IngestLimits, IngestResult, locked_connection, read_leads
-from engine.sql import quote_ident
+from engine.core.errors import InputError, LimitError
+from engine.core.i18n import t
+from engine.core.sql import quote_ident
+from engine.leads import ingest
+from engine.leads.ingest import IngestLimits, IngestResult, locked_connection, read_leads
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"

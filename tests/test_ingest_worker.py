@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from bench.gen_leads import write_list
-from engine import ingest
-from engine.errors import InputError, LimitError
-from engine.i18n import t
-from engine.ingest import locked_connection, read_leads
-from engine.worker import WorkerLimits, read_leads_isolated
+from engine.core.errors import InputError, LimitError
+from engine.core.i18n import t
+from engine.leads import ingest
+from engine.leads.ingest import locked_connection, read_leads
+from engine.leads.worker import WorkerLimits, read_leads_isolated
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -113,7 +113,9 @@ def test_killed_worker_is_a_limit_error(con, private_tmp):
     import psutil
 
     def workers():
-        return [c for c in psutil.Process().children() if "engine.worker" in " ".join(c.cmdline())]
+        return [
+            c for c in psutil.Process().children() if "engine.leads.worker" in " ".join(c.cmdline())
+        ]
 
     def kill_children(fraction, stage):
         for child in workers():
@@ -129,8 +131,8 @@ def test_killed_worker_is_a_limit_error(con, private_tmp):
 def test_app_upload_keeps_the_app_limit_and_the_cli_does_not(tmp_path, monkeypatch):
     """Test that LeadSet.open(isolated=True), the app's way, checks the app's file limit
     in the worker, while the in-process read (the CLI's way) accepts the same file."""
-    from engine import leadset
-    from engine.ingest import IngestLimits
+    from engine.leads import leadset
+    from engine.leads.ingest import IngestLimits
 
     monkeypatch.setattr(leadset, "APP_LIMITS", IngestLimits(max_file_bytes=10 * 1024))
     path = SAMPLES / "marketo_leads.tsv"

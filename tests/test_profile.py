@@ -9,12 +9,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from engine.errors import InputError
-from engine.ingest import IngestResult
-from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
-from engine.profile import CATEGORIES
-from engine.sql import quote_ident
+from engine.core.errors import InputError
+from engine.core.sql import quote_ident
+from engine.core.vocab import CATEGORIES
+from engine.leads.ingest import IngestResult
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, load_lists
 
 HEADERS = ["会社名", "姓", "名", "メール", "電話", "役職", "部署", "状況", "メモ"]
 
@@ -344,7 +344,7 @@ def test_present_shortcut_equals_trimming_for_every_first_character():
     """Test that completeness's shortcut (decide by the first character when it is no
     space) counts exactly what trimming would, for every character up to U+3100 as a
     value alone and followed by a letter, and for empty and NULL cells."""
-    from engine.profile import _present
+    from engine.leads.profile import _present
 
     con = duckdb.connect()
     values = [None, ""] + [chr(cp) for cp in range(1, 0x3100) if not 0xD800 <= cp < 0xE000]

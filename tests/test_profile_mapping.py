@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InputError
-from engine.lists import Lists, lists_from_data, lists_from_yaml_text, load_lists
-from engine.mapping import auto_map, load_mapping
+from engine.core.errors import InputError
+from engine.leads.lists import Lists, lists_from_data, lists_from_yaml_text, load_lists
+from engine.leads.mapping import auto_map, load_mapping
 from tests.test_profile import leadset_from_rows
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.diagnose import diagnose
-from engine.errors import ConfigError, InputError
-from engine.facts import PHASES
-from engine.questionnaire import (
+from engine.core.errors import ConfigError, InputError
+from engine.core.vocab import PHASES
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.questionnaire import (
     QUESTIONNAIRES_DIR,
     available_questionnaires,
     load_answers,

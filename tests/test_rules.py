@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.errors import ConfigError
-from engine.rules import (
+from engine.core.errors import ConfigError
+from engine.diagnosis.rules import (
     BENCHMARKS_PATH,
     RULES_PATH,
     benchmarks,

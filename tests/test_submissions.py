@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import ConfigError, InputError
-from engine.submissions import (
+from engine.core.errors import ConfigError, InputError
+from engine.store.submissions import (
     Contact,
     delete_submission,
     export_csv,
@@ -180,7 +180,7 @@ def test_password_hash_round_trip():
 def test_hash_password_cli_prints_secrets_line():
     """Test that the CLI reads a password from stdin and prints a verifiable secrets line."""
     r = subprocess.run(
-        [sys.executable, "-m", "engine.submissions", "hash-password", "--iterations", "1000"],
+        [sys.executable, "-m", "engine.store.submissions", "hash-password", "--iterations", "1000"],
         input="s3cret\n",
         capture_output=True,
         text=True,
@@ -211,10 +211,10 @@ def _results_panels():
 @pytest.fixture
 def app_store(store, monkeypatch):
     """The app's ``open_store()`` returns the test's store (each backend in turn)."""
-    import engine.store
+    import engine.store.db
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(engine.store, "_stores", {"": store})
+    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
     return store
 
 
@@ -280,11 +280,11 @@ def test_peer_panel_appears_from_five_comparable_submissions(app_store):
 def duckdb_app_store(tmp_path, monkeypatch):
     """The app's ``open_store()`` returns a fresh DuckDB store (one backend is enough for
     the whole-app journey; both are covered above)."""
-    import engine.store
+    import engine.store.db
 
-    store = engine.store.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    store = engine.store.db.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(engine.store, "_stores", {"": store})
+    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
     return store
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from engine import team
-from engine.errors import AccessError, InputError
+from engine.core.errors import AccessError, InputError
+from engine.team import rounds as team
 
 T0 = datetime(2026, 4, 1, 9, 0, 0)
 
@@ -104,7 +104,7 @@ def test_team_ratings_become_diagnosis_facts():
         "rating_spread": {"appointment": 2, "relationship": 1, "opportunity": 1, "closing": 4},
         "raters": 3,
     }
-    facts = pytest.importorskip("engine.facts")
+    facts = pytest.importorskip("engine.diagnosis.facts")
     parsed = facts.Facts.model_validate({"sales": sales})
     assert parsed.sales.ratings.closing == 3.7
     assert parsed.sales.rating_spread.closing == 4
@@ -114,7 +114,7 @@ def test_team_ratings_become_diagnosis_facts():
 def test_diagnosis_warns_on_the_phases_the_team_flags():
     """Test that a team spread of 2 (even 3.3 vs 1.3) makes the diagnosis warn about
     disagreement, and a spread of 1.9 does not."""
-    diagnose = pytest.importorskip("engine.diagnose")
+    diagnose = pytest.importorskip("engine.diagnosis.diagnose")
 
     def warning_ids(raters):
         sales = team.aggregate_ratings(raters).to_facts_sales()
@@ -258,7 +258,7 @@ def test_deleting_a_round_removes_its_ratings_and_links(store):
 
 def test_start_round_refuses_empty_company():
     """Test that a round needs a company label and a sane expiry."""
-    from engine.store import Store
+    from engine.store.db import Store
 
     s = Store("duckdb:///:memory:")
     with pytest.raises(InputError) as err:

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from engine import team
-from engine.i18n import t
-from engine.store import Store
+from engine.core.i18n import t
+from engine.store.db import Store
+from engine.team import rounds as team
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def team_store(tmp_path, monkeypatch):
     """The app's store: a fresh DuckDB file, whatever DATABASE_URL says."""
     s = Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
-    monkeypatch.setattr("engine.store.open_store", lambda url=None: s)
+    monkeypatch.setattr("engine.store.db.open_store", lambda url=None: s)
     yield s
     s.close()
 

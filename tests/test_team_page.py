@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import team
-from engine.i18n import t
-from engine.store import Store
+from engine.core.i18n import t
+from engine.store.db import Store
+from engine.team import rounds as team
 from ui import throttles
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "team.py")
@@ -21,7 +21,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "team.py")
 def team_store(tmp_path, monkeypatch):
     """The page's store: a fresh DuckDB file, whatever DATABASE_URL says."""
     s = Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
-    monkeypatch.setattr("engine.store.open_store", lambda url=None: s)
+    monkeypatch.setattr("engine.store.db.open_store", lambda url=None: s)
     yield s
     s.close()
 

@@ -1,8 +1,8 @@
-"""Throttles of what anyone on a public link can repeat (engine.throttle)."""
+"""Throttles of what anyone on a public link can repeat (engine.store.throttle)."""
 
 from __future__ import annotations
 
-from engine.throttle import Throttle, login_failures, new_team_rounds
+from engine.store.throttle import Throttle, login_failures, new_team_rounds
 
 
 class FakeClock:

@@ -3,7 +3,7 @@
 * ``[auth]`` in ``.streamlit/secrets.toml`` (an OIDC provider): ``st.login``; the signed-in
   email must be listed in ``[admin] allowed_emails`` (anyone can own an account at a
   public identity provider, so signing in alone proves nothing).
-* otherwise ``[admin] password_hash`` (``python -m engine.submissions hash-password``).
+* otherwise ``[admin] password_hash`` (``python -m engine.store.submissions hash-password``).
 * neither: the admin page is disabled.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from engine.errors import ConfigError
-from engine.submissions import verify_password
+from engine.core.errors import ConfigError
+from engine.store.submissions import verify_password
 from ui.i18n import tr
 from ui.throttles import login_throttle, minutes_left
 

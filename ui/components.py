@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.errors import SenryokuError
-from engine.i18n import LANGUAGES
+from engine.core.errors import SenryokuError
+from engine.core.i18n import LANGUAGES
 from ui.i18n import lang, tr
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}

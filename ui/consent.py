@@ -1,7 +1,7 @@
 """Opt-in at the end of a diagnosis: send the result with contact details to the operator.
 
 Nothing is sent unless the prospect ticks the consent box (unticked by default; the send
-button stays disabled until then). What is stored is described in engine/submissions.py:
+button stays disabled until then). What is stored is described in engine/store/submissions.py:
 facts, ratings, the recommendation and aggregate counts, never lead rows.
 """
 
@@ -11,10 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from engine.errors import SenryokuError
-from engine.i18n import t
-from engine.store import open_store
-from engine.submissions import Contact, save_submission
+from engine.core.errors import SenryokuError
+from engine.core.i18n import t
+from engine.store.db import open_store
+from engine.store.submissions import Contact, save_submission
 
 SENT_KEY = "consent_sent_to"
 

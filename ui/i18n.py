@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.i18n import DEFAULT_LANG, LANGUAGES, t
+from engine.core.i18n import DEFAULT_LANG, LANGUAGES, t
 
 
 def lang() -> str:

@@ -11,8 +11,8 @@ from typing import Any
 
 import streamlit as st
 
-from engine.leadset import LeadSet
-from engine.lists import Lists, lists_from_data
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, lists_from_data
 from ui.i18n import tr
 from ui.state import set_leadset
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from engine.i18n import t
-from engine.store import open_store
-from engine.submissions import PEER_MIN_N, peer_comparison
+from engine.core.i18n import t
+from engine.store.db import open_store
+from engine.store.submissions import PEER_MIN_N, peer_comparison
 
 
 def _get(obj: Any, *path: str) -> Any:

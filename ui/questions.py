@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine.charts import field
+from engine.reports.charts import field
 from ui.i18n import lang, tr
 
 # a share link carries answers, so free text stays short

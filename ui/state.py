@@ -14,12 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from engine.diagnose import diagnose
-from engine.errors import SenryokuError
-from engine.facts import Facts, set_path
-from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
-from engine.questionnaire import Questionnaire, available_questionnaires, load_answers
+from engine.core.errors import SenryokuError
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.facts import Facts, set_path
+from engine.diagnosis.questionnaire import Questionnaire, available_questionnaires, load_answers
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, load_lists
 from ui.i18n import language_from_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,6 @@ SAMPLE_LISTS = ROOT / "sample_data" / "lists.yaml"
 SAMPLE_ANSWERS = ROOT / "sample_data" / "answers_quick.yaml"
 
 DEFAULT_QUESTIONNAIRE = "quick"
-RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
 # A closing-heavy team: the situation the source talk warns about, so a newcomer sees
 # the marketing/sales gap called out.
 SAMPLE_SALES: dict[str, Any] = {
@@ -223,7 +222,7 @@ def apply_inputs(questionnaire_id: str, answers: dict, sales: dict, lists=None) 
 def apply_share_token_from_url() -> str | None:
     """Restore answers and sales from ``?s=<token>`` once per token; returns an error
     message code when the link is broken, None otherwise."""
-    from engine import share
+    from engine.diagnosis import share
 
     token = st.query_params.get("s")
     if not token or st.session_state.get("share_applied") == token:

@@ -1,4 +1,4 @@
-"""The server process's throttles (engine.throttle), one of each, shared by all sessions."""
+"""The server process's throttles (engine.store.throttle), one of each, shared by all sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from engine.throttle import Throttle, login_failures, new_team_rounds
+from engine.store.throttle import Throttle, login_failures, new_team_rounds
 
 
 @st.cache_resource(show_spinner=False)

@@ -13,12 +13,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from engine import export
-from engine.diagnose import diagnose
-from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
-from engine.questionnaire import available_questionnaires
-from engine.share import decode
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.questionnaire import available_questionnaires
+from engine.diagnosis.share import decode
+from engine.leads import export
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, load_lists
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.i18n import t
+from engine.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.diagnose import diagnose
-from engine.errors import InputError
-from engine.facts import Facts
-from engine.questionnaire import (
+from engine.core.errors import InputError
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.facts import Facts
+from engine.diagnosis.questionnaire import (
     Questionnaire,
     available_questionnaires,
     load_answers,
@@ -30,7 +30,7 @@ def run(args) -> str:
     profile = _profile(args)
     diagnosis = diagnose(facts, profile, lang)
     if getattr(args, "format", "json") == "md":
-        from engine.report_md import to_markdown
+        from engine.reports.markdown import to_markdown
 
         return to_markdown(diagnosis, facts, lang)
     return json.dumps(diagnosis.to_contract(), ensure_ascii=False, indent=2)
@@ -75,13 +75,13 @@ def _profile(args):
     if not path.is_file():
         raise InputError("common.file_not_found", path=str(path))
     # the profiler is imported only when a list is given
-    from engine.leadset import LeadSet
-    from engine.lists import Lists, load_lists
+    from engine.leads.leadset import LeadSet
+    from engine.leads.lists import Lists, load_lists
 
     lists = load_lists(Path(args.lists)) if getattr(args, "lists", None) else Lists()
     mapping = None
     if getattr(args, "mapping", None):
-        from engine.mapping import load_mapping
+        from engine.leads.mapping import load_mapping
 
         mapping = load_mapping(Path(args.mapping))
     with LeadSet.open(path, mapping=mapping) as leadset:

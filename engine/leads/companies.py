@@ -36,7 +36,7 @@ GATE_FILE = DATA_DIR / "nfkc_gate.txt"
 def nfkc_gate() -> str:
     """An RE2 character class of every character NFKC may change or combine: text
     without any of them is already NFKC, so the Python function is called only for the
-    few values that need it. Read from ``engine/data/nfkc_gate.txt`` (computing it costs
+    few values that need it. Read from ``engine/leads/data/nfkc_gate.txt`` (computing it costs
     every CLI run about 20 ms) when that file was written for this Python's Unicode
     version."""
     try:
@@ -47,8 +47,8 @@ def nfkc_gate() -> str:
 
 
 def write_nfkc_gate() -> None:
-    """Rewrite ``engine/data/nfkc_gate.txt`` for this Python's Unicode version
-    (``python -c "from engine.companies import write_nfkc_gate; write_nfkc_gate()"``)."""
+    """Rewrite ``engine/leads/data/nfkc_gate.txt`` for this Python's Unicode version
+    (``python -c "from engine.leads.companies import write_nfkc_gate; write_nfkc_gate()"``)."""
     GATE_FILE.write_text(
         f"{unicodedata.unidata_version}\n{compute_nfkc_gate()}\n", encoding="utf-8"
     )
@@ -75,7 +75,7 @@ def compute_nfkc_gate() -> str:
 
 @cache
 def legal_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(japanese substrings, english words) from ``engine/data/legal_forms.yaml``,
+    """(japanese substrings, english words) from ``engine/leads/data/legal_forms.yaml``,
     NFKC and lower-cased, longest first so 医療法人社団 goes before 医療法人."""
     with (DATA_DIR / "legal_forms.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)

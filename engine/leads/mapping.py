@@ -1,7 +1,7 @@
 """Column mapping: which header of an uploaded lead list holds which field.
 
 Headers are matched automatically against Japanese and English aliases
-(``engine/data/columns.yaml``; NFKC, case- and space-insensitive). The mapping is reported
+(``engine/leads/data/columns.yaml``; NFKC, case- and space-insensitive). The mapping is reported
 in the profile and can be overridden by a YAML file::
 
     email: "E-Mail Address"   # use this header for the e-mail
@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from engine.errors import InputError
+from engine.core.errors import InputError
+from engine.core.vocab import STAGES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -42,7 +43,6 @@ FIELDS = (
     "exchange_date",
     "created",
 )
-STAGES = ("lead", "mql", "isal", "isql", "sal", "sql", "won", "unknown")
 
 Mapping = dict[str, str | None]
 

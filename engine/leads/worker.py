@@ -1,7 +1,7 @@
 """Read an upload in a separate process with a memory and a wall-clock limit.
 
 A hostile or just enormous file can make any parser use too much memory or time. The
-parse runs in ``python -m engine.worker`` with ``RLIMIT_AS`` set and a deadline; the
+parse runs in ``python -m engine.leads.worker`` with ``RLIMIT_AS`` set and a deadline; the
 worker writes the table as an Arrow IPC file into a private temp directory (in RAM-backed
 /dev/shm when it has room, like the transcoded copy), the parent loads it into its own
 connection and deletes the directory (uncompressed Arrow costs a memory copy on each side;
@@ -31,8 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from engine.errors import InputError, LimitError, SenryokuError
-from engine.ingest import (
+from engine.core.errors import InputError, LimitError, SenryokuError
+from engine.core.sql import quote_ident
+from engine.leads.ingest import (
     DEFAULT_LIMITS,
     WORKER_DIR_PREFIX,
     IngestLimits,
@@ -41,9 +42,8 @@ from engine.ingest import (
     wait_for_cleanup,
     work_parent,
 )
-from engine.sql import quote_ident
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXIT_MEMORY = 3
 EXIT_FAILED = 4
 
@@ -64,7 +64,7 @@ def read_leads_isolated(
     progress: Progress | None = None,
     ingest_limits: IngestLimits = DEFAULT_LIMITS,
 ) -> IngestResult:
-    """Like :func:`engine.ingest.read_leads`, but the file is parsed in a child process
+    """Like :func:`engine.leads.ingest.read_leads`, but the file is parsed in a child process
     under ``limits`` (and ``ingest_limits``, as read_leads would check them); the table
     lands in ``con`` exactly as read_leads would leave it."""
     path = Path(path)
@@ -110,7 +110,7 @@ def _run_worker(job: dict, limits: WorkerLimits, progress: Progress | None) -> d
     env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
     env["MALLOC_ARENA_MAX"] = "2"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.worker"],
+        [sys.executable, "-m", "engine.leads.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -225,7 +225,7 @@ def _child() -> int:
     import pyarrow as pa
     import pyarrow.ipc  # noqa: F401
 
-    from engine.ingest import IngestLimits, private_connection, read_leads
+    from engine.leads.ingest import IngestLimits, private_connection, read_leads
 
     memory_mb = int(job["memory_mb"])
     limits = IngestLimits(**job.get("limits", {}))

@@ -18,7 +18,7 @@ class SenryokuError(Exception):
         super().__init__(f"{code} {params}" if params else code)
 
     def message(self, lang: str = "ja") -> str:
-        from engine.i18n import t
+        from engine.core.i18n import t
 
         return t(self.code, lang, **self.params)
 

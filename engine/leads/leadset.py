@@ -14,10 +14,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from engine import companies
-from engine import profile as prof
-from engine.errors import InputError
-from engine.ingest import (
+from engine.core.errors import InputError
+from engine.core.sql import quote_ident
+from engine.core.vocab import CATEGORIES
+from engine.leads import companies
+from engine.leads import profile as prof
+from engine.leads.ingest import (
     APP_LIMITS,
     DEFAULT_LIMITS,
     IngestLimits,
@@ -25,8 +27,8 @@ from engine.ingest import (
     private_connection,
     read_leads,
 )
-from engine.lists import Lists
-from engine.mapping import (
+from engine.leads.lists import Lists
+from engine.leads.mapping import (
     FIELDS,
     Mapping,
     MappingFile,
@@ -35,8 +37,7 @@ from engine.mapping import (
     check_identifiable,
     load_mapping,
 )
-from engine.profile import CATEGORIES, LeadProfile, describe_reason
-from engine.sql import quote_ident
+from engine.leads.profile import LeadProfile, describe_reason
 
 RAW_TABLE = "raw_leads"
 
@@ -51,7 +52,7 @@ class LeadSet:
         mapping: Mapping | MappingFile | str | Path | None = None,
     ) -> None:
         """Wrap an already ingested table (``ingest.table`` in ``con``); ``ingest`` is an
-        :class:`engine.ingest.IngestResult` (or anything with the same attributes)."""
+        :class:`engine.leads.ingest.IngestResult` (or anything with the same attributes)."""
         self.con = con
         self.ingest = ingest
         self._lock = threading.Lock()
@@ -83,7 +84,7 @@ class LeadSet:
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
         it in a child process with memory and time limits (what the app uses). ``limits``
-        default to the app's (:data:`engine.ingest.APP_LIMITS`, the upload size Streamlit
+        default to the app's (:data:`engine.leads.ingest.APP_LIMITS`, the upload size Streamlit
         accepts) when isolated, else to the engine's (the CLI: files up to 1 GB)."""
         path = Path(path)
         if not path.is_file():
@@ -95,7 +96,7 @@ class LeadSet:
         con = private_connection()
         try:
             if isolated:
-                from engine.worker import read_leads_isolated
+                from engine.leads.worker import read_leads_isolated
 
                 result = read_leads_isolated(
                     path, con, table=RAW_TABLE, progress=progress, ingest_limits=limits

@@ -38,8 +38,8 @@ from pathlib import Path
 
 import duckdb
 
-from engine.errors import InputError, LimitError
-from engine.sql import quote_ident
+from engine.core.errors import InputError, LimitError
+from engine.core.sql import quote_ident
 
 Progress = Callable[[float, str], None]
 

@@ -25,24 +25,15 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from engine.companies import company_keys
-from engine.i18n import t
-from engine.lists import KIND_CATEGORY, Lists
-from engine.mapping import STAGES, Mapping
-from engine.sql import quote_ident
+from engine.core.i18n import t
+from engine.core.sql import quote_ident
+from engine.core.vocab import CATEGORIES, STAGES
+from engine.leads.companies import company_keys
+from engine.leads.lists import KIND_CATEGORY, Lists
+from engine.leads.mapping import Mapping
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-CATEGORIES = (
-    "target",
-    "duplicate",
-    "invalid",
-    "internal",
-    "competitor",
-    "partner",
-    "departed",
-    "out_of_profile",
-)
 AGE_BUCKETS = ("<3m", "3-12m", "1-2y", ">2y", "unknown")
 COMPLETENESS_FIELDS = ("email", "company", "name", "phone", "title", "stage")
 EXAMPLES_PER_CATEGORY = 5
@@ -118,7 +109,7 @@ def _completeness_mask(mapping: Mapping, alias: str) -> str:
 
 @cache
 def stage_values() -> dict[str, str]:
-    """Normalised stage value -> stage, from ``engine/data/stages.yaml``."""
+    """Normalised stage value -> stage, from ``engine/leads/data/stages.yaml``."""
     with (DATA_DIR / "stages.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     out: dict[str, str] = {}
@@ -149,14 +140,14 @@ def stage_of(value: str | None, extra: dict[str, list[str]] | None = None) -> st
 
 @cache
 def free_mail_domains() -> tuple[str, ...]:
-    """The free-mail / personal domains of ``engine/data/free_mail.yaml``."""
+    """The free-mail / personal domains of ``engine/leads/data/free_mail.yaml``."""
     with (DATA_DIR / "free_mail.yaml").open(encoding="utf-8") as fh:
         return tuple(str(d).strip().lower() for d in yaml.safe_load(fh)["domains"])
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Date parsing macro used by the feature step (the NFKC and company-key macros come
-    from :mod:`engine.companies`)."""
+    from :mod:`engine.leads.companies`)."""
     # strptime handles the common export formats quickly; the regex catches the rest
     # (2024年1月5日, dates inside longer text, M/D/YYYY).
     formats = ", ".join(_lit(f) for f in DATE_FORMATS)

@@ -6,7 +6,7 @@ contract) and aggregate profile counts (rows, categories, stages) plus the conta
 prospect typed. It never holds lead rows, example rows or top accounts: the profile is
 reduced to whitelisted integer counts before anything is written.
 
-``python -m engine.submissions hash-password`` prints the ``[admin] password_hash``
+``python -m engine.store.submissions hash-password`` prints the ``[admin] password_hash``
 line for ``.streamlit/secrets.toml``.
 """
 
@@ -27,12 +27,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from engine.errors import ConfigError, InputError, SenryokuError
-from engine.profile import CATEGORIES
-from engine.store import Store
+from engine.core.errors import ConfigError, InputError, SenryokuError
+from engine.core.vocab import CATEGORIES, PHASES, STAGES
+from engine.store.db import Store
 
-STAGES = ("lead", "mql", "isal", "isql", "sal", "sql", "won", "unknown")
-PHASES = ("appointment", "relationship", "opportunity", "closing")
 PEER_MIN_N = 5
 
 SCHEMA = [
@@ -252,14 +250,14 @@ def export_frame(store: Store):
 
 def export_csv(store: Store) -> bytes:
     """All submissions as CSV (UTF-8 with BOM), formula-looking cells neutralised."""
-    from engine.export import csv_bytes
+    from engine.leads.export import csv_bytes
 
     return csv_bytes(export_frame(store))
 
 
 def export_xlsx(store: Store) -> bytes:
     """All submissions as XLSX, formula-looking cells neutralised."""
-    from engine.export import xlsx_bytes
+    from engine.leads.export import xlsx_bytes
 
     return xlsx_bytes(export_frame(store), sheet_name="submissions")
 
@@ -329,10 +327,10 @@ def verify_password(password: str, encoded: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m engine.submissions hash-password``: read a password, print its hash."""
-    from engine.i18n import t
+    """``python -m engine.store.submissions hash-password``: read a password, print its hash."""
+    from engine.core.i18n import t
 
-    parser = argparse.ArgumentParser(prog="python -m engine.submissions")
+    parser = argparse.ArgumentParser(prog="python -m engine.store.submissions")
     sub = parser.add_subparsers(dest="command", required=True)
     hp = sub.add_parser("hash-password", help="hash the admin password for secrets.toml")
     hp.add_argument("--iterations", type=int, default=PBKDF2_ITERATIONS)

@@ -15,7 +15,8 @@ import re
 import zlib
 from typing import Any
 
-from engine.errors import InputError
+from engine.core.errors import InputError
+from engine.core.vocab import PHASES
 
 VERSION = 1
 MAX_TOKEN_CHARS = 4000
@@ -24,7 +25,6 @@ MAX_ANSWERS = 200
 MAX_TEXT_CHARS = 200
 MAX_LIST_ITEMS = 50
 
-RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
 SALES_NUMBERS = (
     "headcount",
     "inside_sales_headcount",
@@ -152,12 +152,12 @@ def _per_phase(values: Any, lo: float, hi: float) -> dict[str, Any] | None:
     """``{phase: number lo..hi}`` in phase order; None when absent, InputError when bad."""
     if values is None:
         return None
-    if not isinstance(values, dict) or set(values) - set(RATING_PHASES):
+    if not isinstance(values, dict) or set(values) - set(PHASES):
         raise InputError("app.share.invalid")
     for value in values.values():
         if value is not None and (not _finite_number(value) or not lo <= value <= hi):
             raise InputError("app.share.invalid")
-    return {p: values[p] for p in RATING_PHASES if values.get(p) is not None}
+    return {p: values[p] for p in PHASES if values.get(p) is not None}
 
 
 def _finite_number(value: Any) -> bool:
@@ -195,7 +195,7 @@ def inputs_to_json(
 
 def inputs_from_json(data: bytes | str) -> dict[str, Any]:
     """Saved inputs back as ``{"questionnaire_id", "answers", "sales", "lists"}``;
-    ``lists`` is a plain mapping for ``engine.lists`` to validate.
+    ``lists`` is a plain mapping for ``engine.leads.lists`` to validate.
     Raises ``InputError("app.inputs.invalid", detail=...)``."""
     if isinstance(data, bytes):
         if len(data) > MAX_INPUTS_BYTES:

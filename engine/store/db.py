@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.errors import StoreError
+from engine.core.errors import StoreError
 
 DEFAULT_PATH = Path(os.environ.get("SENRYOKU_STORE_PATH", ".senryoku/store.duckdb"))
 _PLACEHOLDER = re.compile(r"\?")

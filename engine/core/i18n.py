@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 LANGUAGES = ("ja", "en")
 DEFAULT_LANG = "ja"
 

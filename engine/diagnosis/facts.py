@@ -3,8 +3,8 @@
 Everything the questionnaire, the sales sliders, team mode and a lead-list profile produce
 ends here. Every level rejects unknown keys, and every error names the offending path
 (``sales.ratings.closing: must be 1..5``) in the user's language. Values a company did not
-give stay ``None``; :mod:`engine.diagnose` fills them from the documented defaults in
-``engine/benchmarks.yaml`` and lists them as assumed.
+give stay ``None``; :mod:`engine.diagnosis.diagnose` fills them from the documented defaults in
+``engine/diagnosis/benchmarks.yaml`` and lists them as assumed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.errors import InputError, SenryokuError
+from engine.core.errors import InputError, SenryokuError
 
 INDUSTRIES = (
     "manufacturing",
@@ -38,7 +38,6 @@ INDUSTRIES = (
     "other",
 )
 STYLES = ("route", "high_volume", "long_cycle", "other")
-PHASES = ("appointment", "relationship", "opportunity", "closing")
 
 Industry = Literal[
     "manufacturing",

@@ -2,9 +2,9 @@
 recommendation out — lead base, inside-sales placement, ranked initiatives, warnings and
 a roadmap for 1 month, 3 months, 1 year and 2 years.
 
-The decisions are data (``engine/rules.yaml``); this module computes the numbers the rules
+The decisions are data (``engine/diagnosis/rules.yaml``); this module computes the numbers the rules
 turn on, applies them in order, and quotes the company's own numbers in every reason.
-Defaults for facts left out come from ``engine/benchmarks.yaml`` and are listed as assumed.
+Defaults for facts left out come from ``engine/diagnosis/benchmarks.yaml`` and are listed as assumed.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.errors import InputError
-from engine.facts import PHASES, Facts
-from engine.i18n import t
-from engine.rules import (
+from engine.core.errors import InputError
+from engine.core.i18n import t
+from engine.core.vocab import HORIZONS, PHASES
+from engine.diagnosis.facts import Facts
+from engine.diagnosis.rules import (
     INITIATIVES,
     Benchmarks,
     benchmarks,
@@ -458,7 +459,7 @@ def diagnose(facts: Facts | dict, profile: Any = None, lang: str = "ja") -> Diag
         inside_sales=InsideSalesAdvice(placement=placement, reasons=is_reasons),
         initiatives=initiatives,
         warnings=warnings,
-        roadmap={h: roadmap[h] for h in ("1m", "3m", "1y", "2y")},
+        roadmap={h: roadmap[h] for h in HORIZONS},
         assumed=sorted(
             p
             for p in res.assumptions

@@ -17,10 +17,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from engine.errors import ConfigError, InputError, SenryokuError
-from engine.facts import Facts, error_from_validation, fact_paths, read_yaml, set_path
+from engine.core.errors import ConfigError, InputError, SenryokuError
+from engine.diagnosis.facts import Facts, error_from_validation, fact_paths, read_yaml, set_path
 
-QUESTIONNAIRES_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+QUESTIONNAIRES_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
 QUESTION_TYPES = ("single_choice", "multi_choice", "number", "boolean", "scale", "text")
 MAX_TEXT_ANSWER = 2000
 

@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from engine.companies import nfkc
-from engine.errors import InputError
-from engine.mapping import parse_yaml_text, read_yaml_source, validation_error
+from engine.core.errors import InputError
+from engine.leads.companies import nfkc
+from engine.leads.mapping import parse_yaml_text, read_yaml_source, validation_error
 
 _DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$"

@@ -1,7 +1,7 @@
 """The diagnosis as one self-contained HTML page that prints cleanly on A4.
 
 No external URL, script or font: the charts are inline SVG drawn from the same data
-functions as the app's Altair charts (``engine.charts``), and every text the user gave is
+functions as the app's Altair charts (``engine.reports.charts``), and every text the user gave is
 escaped, so the file can be mailed and opened anywhere.
 """
 
@@ -12,9 +12,9 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from engine import charts
-from engine.charts import field
-from engine.i18n import t
+from engine.core.i18n import t
+from engine.reports import charts
+from engine.reports.charts import field
 
 FONT = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.errors import InputError
-from engine.i18n import t
-from engine.leadset import LeadSet
-from engine.lists import Lists, load_lists
-from engine.mapping import load_mapping
-from engine.profile import CATEGORIES, LeadProfile
+from engine.core.errors import InputError
+from engine.core.i18n import t
+from engine.core.vocab import CATEGORIES
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import Lists, load_lists
+from engine.leads.mapping import load_mapping
+from engine.leads.profile import LeadProfile
 
 
 def run(args) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.diagnose import Diagnosis, diagnose, fmt_count, fmt_number, fmt_pct
-from engine.facts import Facts
-from engine.i18n import t
+from engine.core.i18n import t
+from engine.diagnosis.diagnose import Diagnosis, diagnose, fmt_count, fmt_number, fmt_pct
+from engine.diagnosis.facts import Facts
 
 STAGE_ORDER = ("new_leads", "mql", "isql", "sal", "sql", "won")
 

@@ -11,12 +11,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from engine.i18n import t
-from engine.profile import CATEGORIES
+from engine.core.i18n import t
+from engine.core.vocab import CATEGORIES, INSIDE_SALES_STAGES, PHASES, WATERFALL_STAGES
 
-WATERFALL_STAGES = ("mql", "isal", "isql", "sal", "sql")
-INSIDE_SALES_STAGES = ("isal", "isql")
-RATING_PHASES = ("appointment", "relationship", "opportunity", "closing")
 ROADMAP_MONTHS = {"1m": 1, "3m": 3, "1y": 12, "2y": 24}
 
 ACCENT = "#1f6feb"
@@ -97,7 +94,7 @@ def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -
 
 def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
     """The four funnel phases with their 1–5 rating; the strongest flagged."""
-    values = {p: int(ratings.get(p, 0) or 0) for p in RATING_PHASES}
+    values = {p: int(ratings.get(p, 0) or 0) for p in PHASES}
     top = max(values.values()) if values else 0
     return [
         {
@@ -106,7 +103,7 @@ def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
             "value": values[p],
             "highlight": values[p] == top and top > 0,
         }
-        for p in RATING_PHASES
+        for p in PHASES
     ]
 
 

@@ -1,4 +1,4 @@
-"""Decision rules and cited benchmarks: ``engine/rules.yaml`` and ``engine/benchmarks.yaml``.
+"""Decision rules and cited benchmarks: ``engine/diagnosis/rules.yaml`` and ``engine/diagnosis/benchmarks.yaml``.
 
 Both are data an operator edits; both are validated on load so a typo fails at start-up
 with the file and field named, never in front of a prospect. The vocabulary the data may
@@ -15,16 +15,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from engine.errors import ConfigError
-from engine.facts import error_from_validation, fact_paths, read_yaml
+from engine.core.errors import ConfigError
+from engine.core.vocab import HORIZONS, INITIATIVES, PLACEMENTS
+from engine.diagnosis.facts import error_from_validation, fact_paths, read_yaml
 
-ENGINE_DIR = Path(__file__).resolve().parent
-RULES_PATH = ENGINE_DIR / "rules.yaml"
-BENCHMARKS_PATH = ENGINE_DIR / "benchmarks.yaml"
+RULES_DIR = Path(__file__).resolve().parent
+RULES_PATH = RULES_DIR / "rules.yaml"
+BENCHMARKS_PATH = RULES_DIR / "benchmarks.yaml"
 
 LEAD_BASES = ("insufficient", "workable", "comfortable")
-PLACEMENTS = ("not_yet", "qualify_before_sales", "appointment_setting", "nurture_long_cycle")
-INITIATIVES = ("lead_gen", "content", "scoring")
 WARNINGS = (
     "marketing_sales_gap",
     "list_needs_cleaning",
@@ -32,7 +31,6 @@ WARNINGS = (
     "capacity_exceeded",
     "rating_disagreement",
 )
-HORIZONS = ("1m", "3m", "1y", "2y")
 
 # predicates known before the placement is decided
 BASE_PREDICATES = frozenset(
@@ -195,7 +193,7 @@ class WarningRule(Sentence):
 
 
 class Rules(_Data):
-    """The whole of ``engine/rules.yaml``."""
+    """The whole of ``engine/diagnosis/rules.yaml``."""
 
     version: Literal[1]
     thresholds: Thresholds
@@ -233,7 +231,7 @@ class FactDefault(_Data):
 
 
 class Benchmarks(_Data):
-    """The whole of ``engine/benchmarks.yaml``."""
+    """The whole of ``engine/diagnosis/benchmarks.yaml``."""
 
     version: Literal[1]
     rates: dict[str, Rate]

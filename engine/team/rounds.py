@@ -28,11 +28,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.errors import AccessError, InputError
-from engine.i18n import t
-from engine.store import Store
+from engine.core.errors import AccessError, InputError
+from engine.core.i18n import t
+from engine.core.vocab import PHASES
+from engine.store.db import Store
 
-PHASES = ("appointment", "relationship", "opportunity", "closing")
 ROLES = ("marketing", "inside_sales", "sales", "management")
 Role = Literal["marketing", "inside_sales", "sales", "management"]
 
