@@ -122,7 +122,7 @@ def test_top_level_list_and_missing_file_refused(tmp_path):
     path.write_text("- 1\n- 2\n")
     with pytest.raises(InputError) as info:
         Facts.from_yaml(path)
-    assert info.value.code == "diagnosis.yaml.not_mapping"
+    assert info.value.code == "common.yaml.not_mapping"
     with pytest.raises(InputError) as info:
         Facts.from_yaml(tmp_path / "nope.yaml")
     assert info.value.code == "common.file_not_found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def test_benchmarks_are_cited():
 def test_benchmark_default_for_unknown_path_refused(tmp_path):
     """Test that a default for a path that is not a fact fails at load."""
     data = yaml.safe_load(BENCHMARKS_PATH.read_text(encoding="utf-8"))
-    data["fact_defaults"]["sales.winrate"] = data["fact_defaults"]["sales.win_rate"]
+    data["fact_defaults"]["sales.winrate"] = copy.deepcopy(data["fact_defaults"]["sales.win_rate"])
     path = tmp_path / "benchmarks.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError) as info:

@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -26,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.core.errors import InputError, SenryokuError
+from engine.core.yamlio import read_mapping
 
 INDUSTRIES = (
     "manufacturing",
@@ -210,7 +210,7 @@ class Facts(_Section):
     @classmethod
     def from_yaml(cls, path: str | Path) -> Facts:
         """Facts from a YAML file (``yaml.safe_load`` only; Python tags are refused)."""
-        data = read_yaml(path)
+        data = read_mapping(path)
         return cls.from_dict(data, where=Path(path).name)
 
     def get(self, path: str) -> Any:
@@ -344,48 +344,3 @@ def error_from_validation(
         for name in _KIND_PARAMS.get(kind, ()):
             params[name] = ctx.get(name, "")
     return error_class(f"diagnosis.invalid.{kind}", **params)
-
-
-# ---- YAML ----------------------------------------------------------------------------------
-
-
-def read_yaml(
-    path: str | Path, error_class: type[SenryokuError] = InputError, text: str | None = None
-) -> Any:
-    """The data in a YAML file, read with ``yaml.safe_load`` only.
-
-    Broken YAML and Python tags (``!!python/object``...) become one clear error naming the
-    file and line; the top level must be a mapping. ``text`` parses a string instead
-    (``path`` then only names it in messages)."""
-    name = Path(path).name
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise error_class("common.file_not_found", path=str(path)) from None
-        except IsADirectoryError:
-            raise error_class("common.file_not_found", path=str(path)) from None
-        except UnicodeDecodeError:
-            raise error_class("diagnosis.yaml.not_utf8", file=name) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
-        tag = _tag_of(str(exc.problem or ""))
-        raise error_class("diagnosis.yaml.tag", file=name, line=line, tag=tag) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        problem = str(getattr(exc, "problem", "") or exc).splitlines()[0]
-        raise error_class("diagnosis.yaml.syntax", file=name, line=line, problem=problem) from None
-    if not isinstance(data, dict):
-        raise error_class("diagnosis.yaml.not_mapping", file=name)
-    return data
-
-
-def _tag_of(problem: str) -> str:
-    # PyYAML: "could not determine a constructor for the tag 'tag:yaml.org,2002:python/...'"
-    if "'" in problem:
-        tag = problem.split("'")[1]
-        return tag.replace("tag:yaml.org,2002:", "!!")
-    return problem

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import PydanticCustomError
 
 from engine.core.errors import ConfigError, InputError, SenryokuError
-from engine.diagnosis.facts import Facts, error_from_validation, fact_paths, read_yaml, set_path
+from engine.core.yamlio import read_mapping
+from engine.diagnosis.facts import Facts, error_from_validation, fact_paths, set_path
 
 QUESTIONNAIRES_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
 QUESTION_TYPES = ("single_choice", "multi_choice", "number", "boolean", "scale", "text")
@@ -338,7 +339,7 @@ def load_questionnaire(path: str | Path, text: str | None = None) -> Questionnai
     """A questionnaire from a YAML file, validated; ConfigError naming the file, the
     question id and the field otherwise."""
     name = Path(path).name
-    data = read_yaml(path, ConfigError, text=text)
+    data = read_mapping(path, ConfigError, text=text)
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
@@ -488,7 +489,7 @@ def available_questionnaires() -> dict[str, Questionnaire]:
 def load_answers(path: str | Path) -> tuple[str | None, dict[str, Any]]:
     """(questionnaire id or None, answers) from an answers YAML file: either
     ``{questionnaire: quick, answers: {...}}`` or the answers mapping itself."""
-    data = read_yaml(path)
+    data = read_mapping(path)
     if "answers" in data and set(data) <= {"questionnaire", "version", "answers"}:
         answers = data.get("answers") or {}
         qid = data.get("questionnaire")

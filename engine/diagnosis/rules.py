@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 
 from engine.core.errors import ConfigError
 from engine.core.vocab import HORIZONS, INITIATIVES, PLACEMENTS
-from engine.diagnosis.facts import error_from_validation, fact_paths, read_yaml
+from engine.core.yamlio import read_mapping
+from engine.diagnosis.facts import error_from_validation, fact_paths
 
 RULES_DIR = Path(__file__).resolve().parent
 RULES_PATH = RULES_DIR / "rules.yaml"
@@ -254,7 +255,7 @@ class Benchmarks(_Data):
 def _validated(path: str | Path, model: type[BaseModel]) -> Any:
     """A YAML data file read safely and validated (ConfigError naming file and field)."""
     try:
-        return model.model_validate(read_yaml(path, ConfigError))
+        return model.model_validate(read_mapping(path, ConfigError))
     except ValidationError as exc:
         raise error_from_validation(exc, Path(path).name, ConfigError) from None
 

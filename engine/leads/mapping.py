@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from engine.core import yamlio
 from engine.core.errors import InputError
 from engine.core.vocab import STAGES
 
@@ -132,14 +133,15 @@ def read_yaml_source(path_or_text: str | Path, error_section: str) -> object:
 
 
 def parse_yaml_text(text: str, error_section: str) -> object:
-    """``yaml.safe_load`` of YAML text, never taken for a path (for text a user typed or
-    uploaded); invalid YAML is ``<error_section>.yaml_invalid`` naming the line."""
+    """The data in YAML text, never taken for a path (for text a user typed or uploaded),
+    read by the one bounded loader (no aliases, size and depth capped); unreadable YAML is
+    ``<error_section>.yaml_invalid`` naming the line."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        raise InputError(f"{error_section}.yaml_invalid", line=line) from None
+        return yamlio.parse_text(text, name=error_section.rsplit(".", 1)[-1])
+    except InputError as exc:
+        if exc.code in ("common.yaml.syntax", "common.yaml.tag"):
+            raise InputError(f"{error_section}.yaml_invalid", line=exc.params["line"]) from None
+        raise
 
 
 def validation_error(exc: ValidationError, code: str) -> InputError:
