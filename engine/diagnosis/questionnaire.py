@@ -20,9 +20,9 @@ from pydantic_core import PydanticCustomError
 from engine.core.errors import ConfigError, InputError, SenryokuError
 from engine.core.yamlio import read_mapping
 from engine.diagnosis.facts import Facts, error_from_validation, fact_paths, set_path
+from engine.diagnosis.text import Text
 
 QUESTIONNAIRES_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
-QUESTION_TYPES = ("single_choice", "multi_choice", "number", "boolean", "scale", "text")
 MAX_TEXT_ANSWER = 2000
 
 QuestionType = Literal["single_choice", "multi_choice", "number", "boolean", "scale", "text"]
@@ -31,16 +31,6 @@ Scalar = bool | int | float | str
 
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False)
-
-
-class Text(_Data):
-    """A text in both languages."""
-
-    ja: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def __call__(self, lang: str = "ja") -> str:
-        return self.en if lang == "en" else self.ja
 
 
 class Condition(_Data):

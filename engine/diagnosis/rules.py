@@ -1,8 +1,8 @@
 """Decision rules and cited benchmarks: ``engine/diagnosis/rules.yaml`` and ``engine/diagnosis/benchmarks.yaml``.
 
 Both are data an operator edits; both are validated on load so a typo fails at start-up
-with the file and field named, never in front of a prospect. The vocabulary the data may
-use (predicates, placeholders, ids) is defined here, next to the code that computes it.
+with the file and field named, never in front of a prospect. The predicates a ``when`` may
+name are :mod:`engine.diagnosis.signals`' vocabulary; the placeholders are listed here.
 """
 
 from __future__ import annotations
@@ -16,58 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from engine.core.errors import ConfigError
-from engine.core.vocab import HORIZONS, INITIATIVES, PLACEMENTS
+from engine.core.vocab import HORIZONS, INITIATIVES
 from engine.core.yamlio import read_mapping
 from engine.diagnosis.facts import error_from_validation, fact_paths
+from engine.diagnosis.signals import BASE_PREDICATES, PREDICATES, holds
+from engine.diagnosis.text import Text
 
 RULES_DIR = Path(__file__).resolve().parent
 RULES_PATH = RULES_DIR / "rules.yaml"
 BENCHMARKS_PATH = RULES_DIR / "benchmarks.yaml"
 
 LEAD_BASES = ("insufficient", "workable", "comfortable")
-WARNINGS = (
-    "marketing_sales_gap",
-    "list_needs_cleaning",
-    "perception_gap_leads",
-    "capacity_exceeded",
-    "rating_disagreement",
-)
-
-# predicates known before the placement is decided
-BASE_PREDICATES = frozenset(
-    {
-        "lead_base_insufficient",
-        "lead_base_workable",
-        "lead_base_comfortable",
-        "closing_heavy",
-        "cycle_long",
-        "long_cycle",
-        "style_route",
-        "style_high_volume",
-        "style_long_cycle",
-        "style_other",
-        "ma_in_use",
-        "mql_definition_agreed",
-        "scoring_ready",
-        "has_inside_sales",
-        "has_profile",
-        "has_goal",
-        "has_inflow",
-        "has_capacity",
-        "has_lead_gen_target",
-        "list_needs_cleaning",
-        "perception_gap",
-        "capacity_exceeded",
-        "rating_disagreement",
-    }
-)
-# predicates known once placement and initiative order are decided
-LATE_PREDICATES = frozenset(
-    {"inside_sales_placed"}
-    | {f"placement_{p}" for p in PLACEMENTS}
-    | {f"{n}_{i}" for n in ("first", "second", "third") for i in INITIATIVES}
-)
-PREDICATES = BASE_PREDICATES | LATE_PREDICATES
 
 # placeholders every diagnosis can fill; the rest only when the company gave the numbers
 ALWAYS_PLACEHOLDERS = frozenset(
@@ -131,16 +90,10 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Sentence(_Data):
+class Sentence(Text):
     """One sentence in both languages, optionally only when all predicates hold."""
 
     when: list[str] = []
-    ja: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def text(self, lang: str) -> str:
-        """The template in ``lang`` (English for ``en``, Japanese otherwise)."""
-        return self.en if lang == "en" else self.ja
 
 
 class Thresholds(_Data):
@@ -214,7 +167,7 @@ class Rate(_Data):
     source: str = Field(min_length=1)
     year: int | None
     reliability: str = Field(min_length=1)
-    label: dict[Literal["ja", "en"], str]
+    label: Text
 
     def citation(self, lang: str = "ja") -> str:
         """``source, year`` as a report prints it (\"undated\" when the source gives none)."""
@@ -228,7 +181,7 @@ class FactDefault(_Data):
     value: Any = None
     rate: str | None = None
     derive: Literal["target_share"] | None = None
-    reason: dict[Literal["ja", "en"], str]
+    reason: Text
 
 
 class Benchmarks(_Data):
@@ -278,9 +231,6 @@ def load_benchmarks(path: str | Path = BENCHMARKS_PATH) -> Benchmarks:
             raise ConfigError("diagnosis.invalid.unknown_rate", field=where, ref=default.rate)
         if default.value is None and default.rate is None and default.derive is None:
             raise ConfigError("diagnosis.invalid.required", field=f"{where}.value")
-        for lang in ("ja", "en"):
-            if not (default.reason.get(lang) or "").strip():
-                raise ConfigError("diagnosis.invalid.missing_translation", field=f"{where}.{lang}")
     for key in (
         "lead_to_mql",
         "mql_to_sal",
@@ -382,16 +332,6 @@ def _check_sentence(sentence: Sentence, where: str, allowed: frozenset[str]) -> 
         raise ConfigError("diagnosis.invalid.unknown_placeholder", field=where, ref=unknown[0])
 
 
-def holds(when: list[str], predicates: dict[str, bool]) -> bool:
-    """Whether every predicate in ``when`` holds (``not_x`` negates ``x``)."""
-    for pred in when:
-        negated = pred.startswith("not_") and pred.removeprefix("not_") in PREDICATES
-        name = pred.removeprefix("not_") if negated else pred
-        if bool(predicates.get(name, False)) == negated:
-            return False
-    return True
-
-
 def fill(template: str, values: dict[str, str]) -> str | None:
     """``template`` with its placeholders filled, or None when a number it quotes is unknown."""
     names = _PLACEHOLDER.findall(template)
@@ -407,7 +347,7 @@ def sentences(
     out = []
     for item in items:
         if holds(item.when, predicates):
-            text = fill(item.text(lang), values)
+            text = fill(item(lang), values)
             if text is not None:
                 out.append(text)
     return out

@@ -1,0 +1,122 @@
+"""The diagnosis' output model: what pages, reports and the CLI render."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InsideSalesAdvice(_Out):
+    """Where inside sales goes, and why."""
+
+    placement: str
+    reasons: list[str]
+
+
+class InitiativeAdvice(_Out):
+    """One of the three initiatives with its rank."""
+
+    id: str
+    rank: int
+    months_to_impact: int
+    reasons: list[str]
+
+
+class Alert(_Out):
+    """Something the company should know before acting (a warning of the report)."""
+
+    id: str
+    text: str
+
+
+class RateUsed(_Out):
+    """A conversion rate the numbers rest on: the company's own or a cited benchmark."""
+
+    value: float
+    from_company: bool
+    label: str
+    source: str
+    range: str | None = None
+    reliability: str | None = None
+    year: int | None = None
+
+
+class Kpis(_Out):
+    """Monthly funnel numbers: needed for the goal and expected from today's inflow."""
+
+    target_leads: int
+    rates: dict[str, RateUsed]
+    inside_sales: bool
+    required: dict[str, float] | None = None  # new_leads, mql, isql, sal, sql, won per month
+    expected: dict[str, float] | None = None
+
+
+class Capacity(_Out):
+    """Opportunities the goal needs per month vs what the sales team can handle."""
+
+    needed_opportunities_per_month: float | None = None
+    capacity_per_month: float | None = None
+    headcount: int | None = None
+    opportunities_per_rep_month: float | None = None
+    win_rate: float
+    exceeded: bool = False
+
+
+class SalesProfile(_Out):
+    """The sales team's strength by phase."""
+
+    ratings: dict[str, float]
+    strongest_phase: str
+    closing_heavy: bool
+    rating_spread: dict[str, float] | None = None
+    raters: int | None = None
+
+
+class Assumption(_Out):
+    """A value the diagnosis used that the company did not give."""
+
+    path: str
+    value: Any
+    reason: str
+    source: str | None = None
+
+
+class Diagnosis(_Out):
+    """The one output model; pages, reports and the CLI render it."""
+
+    target_leads: int
+    target_leads_source: Literal["facts", "profile"]
+    lead_base: Literal["insufficient", "workable", "comfortable"]
+    inside_sales: InsideSalesAdvice
+    initiatives: list[InitiativeAdvice]
+    warnings: list[Alert]
+    roadmap: dict[str, list[str]]
+    assumed: list[str]
+    # for reports and charts
+    lang: str
+    rules_version: int
+    lead_base_reason: str
+    kpis: Kpis
+    capacity: Capacity
+    sales_profile: SalesProfile
+    sharpen: list[str]
+    assumptions: list[Assumption]
+    profile: dict[str, Any] | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        """Exactly the CLI JSON contract."""
+        return {
+            "target_leads": self.target_leads,
+            "target_leads_source": self.target_leads_source,
+            "lead_base": self.lead_base,
+            "inside_sales": self.inside_sales.model_dump(),
+            "initiatives": [i.model_dump() for i in self.initiatives],
+            "warnings": [w.model_dump() for w in self.warnings],
+            "roadmap": {k: list(v) for k, v in self.roadmap.items()},
+            "assumed": list(self.assumed),
+        }
