@@ -4,58 +4,87 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+import yaml
 
 from engine.core.errors import InputError
+from engine.core.i18n import t
 from engine.diagnosis import share
+from engine.diagnosis.diagnose import Diagnosis, Warning, diagnose
+from engine.diagnosis.facts import Facts
+from engine.leads.models import ProfileSummary
 from engine.reports import html as report_html
+from engine.reports.team import build_team_report
+from engine.team import TeamRound, aggregate_ratings
 
-DIAGNOSIS = {
-    "target_leads": 2345,
-    "target_leads_source": "profile",
-    "lead_base": "workable",
-    "inside_sales": {
-        "placement": "qualify_before_sales",
-        "reasons": ["<b>営業</b>はクロージング型"],
-    },
-    "initiatives": [
-        {"id": "content", "rank": 2, "months_to_impact": 6, "reasons": ["c"]},
-        {"id": "lead_gen", "rank": 1, "months_to_impact": 2, "reasons": ["l"]},
-        {"id": "scoring", "rank": 3, "months_to_impact": 12, "reasons": ["s"]},
-    ],
-    "warnings": [{"id": "marketing_sales_gap", "text": "ギャップ <script>alert(1)</script>"}],
-    "roadmap": {"1m": ["定義を合意", "リストを整理"], "3m": ["MQL 40"], "1y": [], "2y": ["x"]},
-    "assumed": ["sales.win_rate"],
-}
-PROFILE = {
-    "rows": 5000,
-    "categories": {"target": 2345, "duplicate": 1000, "partner": 1655},
-    "stages": {"mql": 300, "isal": 120, "isql": 60, "sal": 50, "sql": 30},
-}
+EMPTY_TEAM_REPORT = build_team_report(
+    TeamRound(
+        round_id="r",
+        company="Acme",
+        created_at=datetime(2026, 1, 5),
+        expires_at=datetime(2026, 1, 19),
+    ),
+    aggregate_ratings([]),
+    [],
+    "en",
+)
+
+FACTS = Facts.model_validate(
+    yaml.safe_load((Path(__file__).parent.parent / "sample_data" / "facts.yaml").read_text())
+)
+PROFILE = ProfileSummary(
+    rows=5000,
+    categories={"target": 2345, "duplicate": 1000, "partner": 1655},
+    stages={"mql": 300, "isal": 120, "isql": 60, "sal": 50, "sql": 30},
+)
+
+
+def _hostile(diagnosis: Diagnosis) -> Diagnosis:
+    """The diagnosis with markup in a reason and a warning (text from rules a consultant edits)."""
+    inside = diagnosis.inside_sales.model_copy(
+        update={"reasons": ["<b>営業</b>はクロージング型", *diagnosis.inside_sales.reasons]}
+    )
+    warnings = [*diagnosis.warnings, Warning(id="x", text="ギャップ <script>alert(1)</script>")]
+    return diagnosis.model_copy(update={"inside_sales": inside, "warnings": warnings})
 
 
 def test_html_report_is_self_contained_and_prints_on_a4():
     """Test that the report holds the numbers, inline SVG charts, A4 print CSS and no URL."""
-    html = report_html.to_html(DIAGNOSIS, None, "ja", PROFILE)
+    diagnosis = _hostile(diagnose(FACTS, PROFILE.to_contract(), "ja"))
+    html = report_html.to_html(diagnosis, FACTS, "ja", PROFILE)
     assert "@page { size: A4" in html
-    assert html.count("<svg") >= 3  # composition, waterfall, timeline
+    assert html.count("<svg") >= 4  # composition, sales profile, waterfall, timeline
     assert '<div class="value" id="target-leads">2,345</div>' in html
     assert '<b id="total-rows">5,000</b>' in html
     # no external resource: the only URL is the SVG namespace
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
     assert urls == {"http://www.w3.org/2000/svg"}
     assert "<script" not in html and "&lt;script&gt;" in html
-    # initiatives in rank order
-    assert html.index("リード獲得") < html.index("コンテンツ") < html.index("スコアリング")
+    assert "&lt;b&gt;営業&lt;/b&gt;" in html
+    # initiatives in rank order, as the diagnosis ranks them
+    names = [
+        t(f"app.initiatives.{i.id}", "ja")
+        for i in sorted(diagnosis.initiatives, key=lambda i: i.rank)
+    ]
+    assert html.index(names[0]) < html.index(names[1]) < html.index(names[2])
 
 
 def test_html_report_in_english_without_profile():
-    """Test that the English report says no list was used and keeps the estimate."""
-    diagnosis = {**DIAGNOSIS, "target_leads_source": "facts", "target_leads": 800}
-    html = report_html.to_html(diagnosis, None, "en", None)
-    assert "No lead list was used" in html and ">800<" in html
+    """Test that the English report says no list was used and keeps the facts' estimate."""
+    html = report_html.to_html(diagnose(FACTS, None, "en"), FACTS, "en", None)
+    assert "No lead list was used" in html and 'id="target-leads">2,500<' in html
     assert 'lang="en"' in html and "Lead generation" in html
+
+
+def test_html_report_shares_the_team_reports_stylesheet():
+    """Test that the diagnosis and the team report use the one stylesheet, not two."""
+    css = (Path(report_html.TEMPLATES) / "report.css").read_text(encoding="utf-8").rstrip("\n")
+    diagnosis_page = report_html.to_html(diagnose(FACTS, None, "en"), FACTS, "en", None)
+    team_page = report_html.team_to_html(EMPTY_TEAM_REPORT)
+    assert f"<style>{css}</style>" in diagnosis_page and f"<style>{css}</style>" in team_page
 
 
 def test_inputs_json_round_trips_without_rows():

@@ -1,5 +1,5 @@
 """Team mode engine: aggregation, tokens (expiry, revocation, unknown) on both store
-backends, revisions, closing, and the team report."""
+backends, revisions and closing (the team report: tests/test_team_report.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from engine import team
 from engine.core.errors import AccessError, InputError
-from engine.team import rounds as team
 
 T0 = datetime(2026, 4, 1, 9, 0, 0)
 
@@ -268,43 +268,3 @@ def test_start_round_refuses_empty_company():
         team.start_round(s, "Acme", days=0)
     assert err.value.code == "team.days_out_of_range"
     s.close()
-
-
-# -- report and chart ------------------------------------------------------------------------
-def test_team_report_names_flagged_phases_and_escapes_names():
-    """Test that the Markdown and HTML reports show means, flagged phases and answers,
-    with a display name escaped in HTML."""
-    answers = [
-        team.Response(**MARKETING.model_dump(), submitted_at=T0, updated_at=T0),
-        team.Response(
-            **rating("sales", 4, 3, 3, 5, display_name="<b>Ken</b>", comment="a|b").model_dump(),
-            submitted_at=T0,
-            updated_at=T0,
-        ),
-    ]
-    result = team.aggregate_ratings(answers)
-    team_round = team.TeamRound(
-        round_id="r", company="Acme", created_at=T0, expires_at=T0, closed_at=T0
-    )
-    md = team.team_report_md(team_round, result, answers, "en")
-    assert "| Closing | 3.0 | 4.0 | 2.00 | 1.0 | 5.0 | Check |" in md
-    assert "Closing: ratings range from 1.0 to 5.0, 4.0 points apart" in md
-    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in md
-    assert "a\\|b" in md
-    ja = team.team_report_md(team_round, result, answers, "ja")
-    assert "クロージング" in ja and "要確認" in ja
-    page = team.team_report_html(team_round, result, answers, "en")
-    assert "&lt;b&gt;Ken&lt;/b&gt;" in page and "<b>Ken</b>" not in page
-    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in page
-    assert "<script" not in page and "http" not in page
-
-
-def test_chart_puts_marketing_and_sales_side_by_side():
-    """Test that the chart has one bar per role and phase with the role's mean."""
-    result = team.aggregate_ratings([MARKETING, SALES_A, SALES_B])
-    rows = team.chart_rows(result, "en")
-    assert len(rows) == 8
-    closing = {r["role"]: r["mean"] for r in rows if r["phase"] == "Closing"}
-    assert closing == {"Marketing": 1, "Sales": 5}
-    spec = team.team_chart(result, "en").to_dict()
-    assert spec["encoding"]["xOffset"]["field"] == "role"

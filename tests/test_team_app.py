@@ -9,9 +9,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from engine import team
 from engine.core.i18n import t
 from engine.store.db import Store
-from engine.team import rounds as team
 
 ROOT = Path(__file__).resolve().parent.parent
 

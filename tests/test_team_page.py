@@ -3,15 +3,16 @@ view, closing, and the messages of expired, revoked and unknown links."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from engine import team
 from engine.core.i18n import t
 from engine.store.db import Store
-from engine.team import rounds as team
 from ui import throttles
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "team.py")
@@ -210,3 +211,46 @@ def test_lead_deletes_the_round(team_store):
     assert t("team.lead.deleted_done", "en") in texts(at.success)
     assert "team_admin" not in at.query_params
     assert texts(page(team_admin=new.admin_token).error) == [t("team.unknown", "en")]
+
+
+HOSTILE = "[Login here](http://evil.example/login) ![t](http://evil.example/t.png)"
+# How the heading hands it to Markdown: every ASCII punctuation backslash-escaped, so it
+# reads back as the literal text, neither link nor image.
+HOSTILE_ESCAPED = (
+    r"\[Login here\]\(http\:\/\/evil\.example\/login\) "
+    r"\!\[t\]\(http\:\/\/evil\.example\/t\.png\)"
+)
+
+
+def markdown_values(at: AppTest) -> list[str]:
+    """Every text the page hands to Streamlit's Markdown renderer."""
+    kinds = ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning")
+    return [e.value for kind in kinds for e in getattr(at, kind)]
+
+
+@pytest.mark.parametrize("view", ["lead", "member"])
+def test_hostile_company_name_is_shown_as_text(team_store, view):
+    """Test that a company name holding a Markdown link and image is shown escaped in the
+    lead's and the member's heading, and no Markdown the page draws holds a link or image."""
+    created = team.start_round(team_store, HOSTILE)
+    if view == "lead":
+        at = page(team_admin=created.admin_token)
+        expected = t("team.lead.heading", "en", company=HOSTILE_ESCAPED)
+    else:
+        team.submit_rating(team_store, created.invite_token, rating_of("sales", "<b>Ken</b>"))
+        at = page(team=created.invite_token)
+        expected = t("team.member.heading", "en", company=HOSTILE_ESCAPED)
+    assert not at.exception
+    assert texts(at.header) == [expected]
+    for value in markdown_values(at):
+        assert not re.search(r"(?<!\\)\]\(|(?<!\\)!\[|<(a|img)\b", value), value
+
+
+def rating_of(role: str, display_name: str = "") -> team.MemberRating:
+    return team.parse_rating(
+        {
+            "role": role,
+            "ratings": {"appointment": 3, "relationship": 3, "opportunity": 3, "closing": 3},
+            "display_name": display_name,
+        }
+    )

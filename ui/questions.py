@@ -7,11 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from engine.reports.charts import field
 from ui.i18n import lang, tr
 
 # a share link carries answers, so free text stays short
 MAX_TEXT = 200
+
+
+def field(obj: Any, key: str, default: Any = None) -> Any:
+    """An attribute of a questionnaire model (Question, Option), ``default`` when absent."""
+    return default if obj is None else getattr(obj, key, default)
 
 
 def localized(value: Any, language: str) -> str:

@@ -260,3 +260,14 @@ def ensure_routed() -> None:
     language_switch()
     if share_error:
         st.error(tr(share_error))
+
+
+def set_sales(sales: dict) -> None:
+    """Replace the sales inputs; the sales page's widgets re-seed from them and the cached
+    diagnosis is dropped (e.g. after the team's ratings were taken over)."""
+    # Same name and meaning as the journey branch's set_sales: keep that one at merge.
+    st.session_state["sales"] = dict(sales)
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(("rating_", "sales_")):
+            del st.session_state[key]
+    st.session_state.pop("diagnosis_cache", None)

@@ -1,18 +1,25 @@
-"""Charts shared by the pages (Altair) and the HTML report (the same data as SVG bars).
+"""Charts shared by the pages (Altair) and the HTML reports (the same data as SVG or CSS bars).
 
-Each chart has a ``*_data`` function returning plain rows (label, value, highlight), so
-the page and the printed report always show the same numbers.
+Each chart has a ``*_data`` (or ``*_rows``) function returning plain rows (label, value,
+highlight), so the page and the printed report always show the same numbers. The functions
+take the engine's typed models (``Diagnosis``, ``LeadProfile`` or ``ProfileSummary``,
+``TeamResult``); a dict from outside is validated into one where it enters.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import altair as alt
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from engine.core.i18n import t
 from engine.core.vocab import CATEGORIES, INSIDE_SALES_STAGES, PHASES, WATERFALL_STAGES
+from engine.team.models import ROLES, TeamResult
+
+if TYPE_CHECKING:  # the models only type the signatures; Altair loads when a chart is drawn
+    import altair as alt
+
+    from engine.diagnosis.diagnose import Capacity, Diagnosis
+    from engine.leads.models import ProfileSummary
+    from engine.leads.profile import LeadAge, LeadProfile
 
 ROADMAP_MONTHS = {"1m": 1, "3m": 3, "1y": 12, "2y": 24}
 
@@ -21,13 +28,12 @@ MUTED = "#9aa4b2"
 IS_COLOR = "#e8590c"
 
 
-def field(obj: Any, key: str, default: Any = None) -> Any:
-    """A field of a pydantic model or a dict (the engine hands either)."""
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
+ROLE_COLORS = {
+    "marketing": "#e4572e",
+    "inside_sales": "#f3a712",
+    "sales": "#29335c",
+    "management": "#669bbc",
+}
 
 
 # ---- data ----
@@ -65,15 +71,16 @@ def waterfall_data(
     ]
 
 
-def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -> dict:
+def placement_waterfall(
+    diagnosis: Diagnosis, profile: LeadProfile | ProfileSummary | None = None, lang: str = "ja"
+) -> dict:
     """The waterfall the results page and the report draw the inside-sales placement on:
     the monthly numbers the goal needs at each stage (from the diagnosis KPIs), else the
     numbers expected from today's inflow, else the uploaded list's stage counts. Returns
     ``{"rows": [...], "title": str}``; stages the source does not give are left out."""
-    placement = field(field(diagnosis, "inside_sales"), "placement")
-    kpis = field(diagnosis, "kpis")
+    placement = diagnosis.inside_sales.placement
     for kind, title in (("required", "waterfall_required"), ("expected", "waterfall_expected")):
-        numbers = field(kpis, kind)
+        numbers = getattr(diagnosis.kpis, kind)
         if numbers:
             rows = [
                 r
@@ -83,7 +90,7 @@ def placement_waterfall(diagnosis: Any, profile: Any = None, lang: str = "ja") -
             for r in rows:
                 r["value"] = round(float(numbers[r["key"]]), 1)
             return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
-    stages = field(profile, "stages") or {}
+    stages = profile.stages if profile is not None else {}
     if any(stages.get(s) for s in WATERFALL_STAGES):
         return {
             "rows": waterfall_data(stages, placement, lang),
@@ -107,10 +114,12 @@ def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
     ]
 
 
-def capacity_data(capacity: Any, lang: str = "ja") -> list[dict]:
+def capacity_data(capacity: Capacity | None, lang: str = "ja") -> list[dict]:
     """Opportunities per month the team can handle vs what the goal needs."""
-    have = field(capacity, "capacity_per_month")
-    need = field(capacity, "needed_opportunities_per_month")
+    if capacity is None:
+        return []
+    have = capacity.capacity_per_month
+    need = capacity.needed_opportunities_per_month
     rows = []
     if have is not None:
         rows.append(
@@ -134,15 +143,11 @@ def capacity_data(capacity: Any, lang: str = "ja") -> list[dict]:
     return rows
 
 
-def lead_age_data(lead_age: Any, lang: str = "ja") -> list[dict]:
+def lead_age_data(lead_age: LeadAge | None, lang: str = "ja") -> list[dict]:
     """Target leads by months since the last touch, in the profile's bucket order."""
-    buckets = field(lead_age, "buckets") or {}
-    if isinstance(buckets, list):
-        items = [(field(b, "label") or field(b, "bucket"), field(b, "count", 0)) for b in buckets]
-    else:
-        items = list(buckets.items())
+    buckets = lead_age.buckets if lead_age is not None else {}
     return [
-        {"key": str(k), "label": str(k), "value": int(v or 0), "highlight": False} for k, v in items
+        {"key": k, "label": k, "value": int(v or 0), "highlight": False} for k, v in buckets.items()
     ]
 
 
@@ -159,6 +164,24 @@ def roadmap_data(roadmap: dict[str, list[str]], lang: str = "ja") -> list[dict]:
     ]
 
 
+def team_chart_rows(result: TeamResult, lang: str = "ja") -> list[dict]:
+    """One row per (phase, role) with the role's mean: the data of :func:`team_chart` and
+    of the team report's bars."""
+    return [
+        {
+            "phase": t(f"team.phase.{phase}", lang),
+            "phase_order": p_index,
+            "role": t(f"team.role.{role}", lang),
+            "role_order": r_index,
+            "mean": round(result.role_means[role][phase], 2),
+            "color": ROLE_COLORS[role],
+        }
+        for p_index, phase in enumerate(PHASES)
+        for r_index, role in enumerate(ROLES)
+        if role in result.role_means
+    ]
+
+
 # ---- Altair ----
 
 
@@ -169,6 +192,9 @@ def _bars(
     color: str = ACCENT,
     domain: tuple[float, float] | None = None,
 ) -> alt.Chart:
+    import altair as alt
+    import pandas as pd
+
     df = pd.DataFrame(rows or [{"label": "", "value": 0, "highlight": False}])
     order = list(df["label"])
     scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
@@ -217,7 +243,9 @@ def sales_profile_chart(ratings: dict[str, int], lang: str = "ja") -> alt.Chart:
     )
 
 
-def placement_chart(diagnosis: Any, profile: Any = None, lang: str = "ja") -> alt.Chart | None:
+def placement_chart(
+    diagnosis: Diagnosis, profile: LeadProfile | ProfileSummary | None = None, lang: str = "ja"
+) -> alt.Chart | None:
     """The inside-sales placement on the waterfall (see :func:`placement_waterfall`)."""
     data = placement_waterfall(diagnosis, profile, lang)
     if not data["rows"]:
@@ -225,7 +253,7 @@ def placement_chart(diagnosis: Any, profile: Any = None, lang: str = "ja") -> al
     return _bars(data["rows"], data["title"], t("app.charts.leads", lang), color=IS_COLOR)
 
 
-def capacity_chart(capacity: Any, lang: str = "ja") -> alt.Chart:
+def capacity_chart(capacity: Capacity | None, lang: str = "ja") -> alt.Chart:
     """Monthly opportunities the team can work vs what the yearly goal needs."""
     return _bars(
         capacity_data(capacity, lang),
@@ -235,7 +263,7 @@ def capacity_chart(capacity: Any, lang: str = "ja") -> alt.Chart:
     )
 
 
-def lead_age_chart(lead_age: Any, lang: str = "ja") -> alt.Chart:
+def lead_age_chart(lead_age: LeadAge | None, lang: str = "ja") -> alt.Chart:
     """Target leads by months since their last touch."""
     return _bars(
         lead_age_data(lead_age, lang),
@@ -246,6 +274,9 @@ def lead_age_chart(lead_age: Any, lang: str = "ja") -> alt.Chart:
 
 def roadmap_chart(roadmap: dict[str, list[str]], lang: str = "ja") -> alt.Chart:
     """The roadmap as a timeline: one mark per horizon, labelled with its goal count."""
+    import altair as alt
+    import pandas as pd
+
     rows = [
         {"label": r["label"], "month": r["month"], "goals": len(r["goals"])}
         for r in roadmap_data(roadmap, lang)
@@ -262,3 +293,41 @@ def roadmap_chart(roadmap: dict[str, list[str]], lang: str = "ja") -> alt.Chart:
     )
     labels = alt.Chart(df).mark_text(dy=-16, fontWeight="bold").encode(x=x, text="label:N")
     return (line + points + labels).properties(title=t("app.charts.roadmap", lang), height=90)
+
+
+def team_chart(result: TeamResult, lang: str = "ja") -> alt.Chart:
+    """Grouped bars: each phase with one bar per role side by side (marketing's view next
+    to sales'), the 2-point disagreement visible at a glance."""
+    import altair as alt
+    import pandas as pd
+
+    rows = team_chart_rows(result, lang)
+    data = pd.DataFrame(rows, columns=["phase", "phase_order", "role", "role_order", "mean"])
+    phase_labels = [t(f"team.phase.{p}", lang) for p in PHASES]
+    roles = [r for r in ROLES if r in result.role_means]
+    role_labels = [t(f"team.role.{r}", lang) for r in roles]
+    return (
+        alt.Chart(data, title=t("team.chart.title", lang))
+        .mark_bar()
+        .encode(
+            x=alt.X("phase:N", sort=phase_labels, title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("role:N", sort=role_labels),
+            y=alt.Y(
+                "mean:Q",
+                title=t("team.chart.axis_rating", lang),
+                scale=alt.Scale(domain=[0, 5]),
+            ),
+            color=alt.Color(
+                "role:N",
+                sort=role_labels,
+                title=t("team.chart.legend_role", lang),
+                scale=alt.Scale(domain=role_labels, range=[ROLE_COLORS[r] for r in roles]),
+            ),
+            tooltip=[
+                alt.Tooltip("phase:N", title=t("team.chart.axis_phase", lang)),
+                alt.Tooltip("role:N", title=t("team.chart.legend_role", lang)),
+                alt.Tooltip("mean:Q", title=t("team.chart.axis_rating", lang), format=".1f"),
+            ],
+        )
+        .properties(height=300)
+    )

@@ -1,17 +1,25 @@
-"""The diagnosis as a consultant's short Markdown report (Japanese or English).
+"""The diagnosis as a consultant's short Markdown report (Japanese or English), and the team
+report (:class:`engine.reports.team.TeamReport`) in Markdown.
 
-Order: headline numbers, warnings, inside-sales placement with reasons, initiatives
-ranked with reasons and months to impact, roadmap, monthly KPIs with the rates and their
-sources, assumptions with sources, and what would sharpen the result.
+Diagnosis order: headline numbers, warnings, inside-sales placement with reasons,
+initiatives ranked with reasons and months to impact, roadmap, monthly KPIs with the rates
+and their sources, assumptions with sources, and what would sharpen the result.
+
+Text a user typed (a team's company, display names, comments) goes through
+:func:`escape_markdown`, so a link, an image or HTML in it stays visible text.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from engine.core.i18n import t
 from engine.diagnosis.diagnose import Diagnosis, diagnose, fmt_count, fmt_number, fmt_pct
 from engine.diagnosis.facts import Facts
+
+if TYPE_CHECKING:
+    from engine.reports.team import Table, TeamReport
 
 STAGE_ORDER = ("new_leads", "mql", "isql", "sal", "sql", "won")
 
@@ -183,3 +191,48 @@ def _show(path: str, value: Any, lang: str) -> str:
     if isinstance(value, int | float):
         return fmt_number(value)
     return str(value)
+
+
+# CommonMark lets a backslash escape any ASCII punctuation, and an escaped character is
+# always literal text: no link, image, emphasis, HTML tag, entity, table cell or (with the
+# ":" and "." escaped) autolinked URL can start from it.
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown text on one line: every ASCII punctuation escaped."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _md_cell(text: str) -> str:
+    # Our own texts and numbers only need the cell separator kept out of the way.
+    return text.replace("|", "\\|")
+
+
+def _md_table(table: Table) -> list[str]:
+    head = [_md_cell(c.title) for c in table.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in table.rows:
+        cells = [
+            escape_markdown(text) if column.user_text else _md_cell(text)
+            for column, text in zip(table.columns, table.cell_text(row), strict=True)
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def team_to_markdown(report: TeamReport) -> str:
+    """The team report in Markdown; the company, names and comments escaped as text."""
+    lines = [f"# {report.title(escape_markdown(report.company))}", ""]
+    lines += [f"- {m}" for m in report.meta]
+    lines += ["", f"## {report.heading}", ""]
+    if report.raters == 0:
+        return "\n".join([*lines, report.empty, ""])
+    lines += [*_md_table(report.result), ""]
+    lines += [f"- {note}" for note in report.flag_notes]
+    if report.gap_lines:
+        lines += ["", f"## {report.gap_heading}", ""]
+        lines += [f"- {line}" for line in report.gap_lines]
+    lines += ["", f"## {report.answers_heading}", ""]
+    lines += [*_md_table(report.answers), ""]
+    return "\n".join(lines)

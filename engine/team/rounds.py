@@ -1,48 +1,37 @@
-"""Team rounds: several people of one company rate the four sales phases, and the gap
-between their views (above all marketing's vs sales') becomes visible.
+"""Team rounds in the store: start a round, open it through a link, revoke, renew, close or
+delete it, and save or read the members' ratings.
 
 A team lead starts a round and gets two links: an invite link for the members and a lead
 link for their own view. No accounts: a link is the key. The store holds only sha256
-hashes of the tokens, so a leaked database gives nobody a working link. The invite token
-is derived from the lead token (HMAC), so the lead's view can show the current invite link
-again without the store ever holding it.
-
-Each member picks a role, rates the phases 1-5 and may add a one-line comment and a display
-name; the member token returned on the first submit lets the same person revise their
-rating. :func:`aggregate` turns the ratings into a :class:`TeamResult` whose
-:meth:`TeamResult.to_facts_sales` feeds the diagnosis.
+hashes of the tokens (:mod:`engine.team.tokens`); the invite token is derived from the lead
+token, so the lead's view can show the current invite link again without the store ever
+holding it. The member token returned on a first submit lets the same person revise.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import html
-import secrets
-import statistics
 import uuid
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from engine.core.errors import AccessError, InputError
-from engine.core.i18n import t
 from engine.core.vocab import PHASES
 from engine.store.db import Store
-
-ROLES = ("marketing", "inside_sales", "sales", "management")
-Role = Literal["marketing", "inside_sales", "sales", "management"]
-
-DEFAULT_DAYS = 14
-MAX_DAYS = 90
-DISAGREEMENT_POINTS = 2.0
-MAX_RATERS = 300
-MAX_COMPANY_CHARS = 100
-MAX_NAME_CHARS = 60
-MAX_COMMENT_CHARS = 200
+from engine.team.models import (
+    DEFAULT_DAYS,
+    MAX_COMPANY_CHARS,
+    MAX_DAYS,
+    MAX_NAME_CHARS,
+    MAX_RATERS,
+    MemberRating,
+    NewRound,
+    PhaseRatings,
+    Response,
+    TeamRound,
+    naive_utc,
+)
+from engine.team.tokens import derive_invite, new_token, plausible_token, token_hash
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS team_rounds (
@@ -81,152 +70,6 @@ _RATING_COLUMNS = (
 )
 
 
-# -- models ---------------------------------------------------------------------------------
-class TeamRound(BaseModel):
-    """One team diagnosis as the store knows it (no tokens, only what may be shown)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    round_id: str
-    company: str
-    lead_name: str = ""
-    invite_generation: int = 0
-    created_at: datetime
-    expires_at: datetime
-    revoked: bool = False
-    closed_at: datetime | None = None
-
-    @property
-    def closed(self) -> bool:
-        """True once the lead closed the round: read-only from then on."""
-        return self.closed_at is not None
-
-    def invite_expired(self, now: datetime | None = None) -> bool:
-        """True when the invite link is past its expiry."""
-        return _now(now) >= self.expires_at
-
-
-class NewRound(BaseModel):
-    """What :func:`start_round` hands to the lead, once: the round and both tokens."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    round: TeamRound
-    invite_token: str
-    admin_token: str
-
-
-class PhaseRatings(BaseModel):
-    """One rater's view of the four phases, 1 (weak) to 5 (strong)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    appointment: float = Field(ge=1, le=5)
-    relationship: float = Field(ge=1, le=5)
-    opportunity: float = Field(ge=1, le=5)
-    closing: float = Field(ge=1, le=5)
-
-
-class MemberRating(BaseModel):
-    """What one member submits: role, the four ratings, optional display name and comment."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    role: Role
-    ratings: PhaseRatings
-    display_name: str = Field(default="", max_length=MAX_NAME_CHARS)
-    comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
-
-    @field_validator("display_name", "comment", mode="before")
-    @classmethod
-    def _one_line(cls, value: object) -> object:
-        # A comment is one line: pasted line breaks would break the lead's table and report.
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return " ".join(value.split())
-        return value
-
-
-class Response(MemberRating):
-    """A stored rating with its timestamps, as the lead sees it."""
-
-    submitted_at: datetime
-    updated_at: datetime
-
-
-class PhaseStats(BaseModel):
-    """The team's ratings of one phase."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    mean: float
-    spread: float  # max - min
-    stdev: float  # population standard deviation: the team itself, not a sample of it
-    low: float
-    high: float
-    flagged: bool  # raters disagree by DISAGREEMENT_POINTS or more
-
-
-class TeamResult(BaseModel):
-    """The aggregated ratings of a round."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    round_id: str = ""
-    raters: int
-    phases: dict[str, PhaseStats]
-    role_means: dict[str, dict[str, float]]  # role -> phase -> mean
-    role_counts: dict[str, int]
-    flagged: list[str]  # phases in funnel order where raters disagree by 2 points or more
-
-    def role_gap(self, first: str = "marketing", second: str = "sales") -> dict[str, float]:
-        """Per phase, ``second``'s mean minus ``first``'s mean; empty when one role is missing.
-        Positive means the second role rates the phase higher."""
-        if first not in self.role_means or second not in self.role_means:
-            return {}
-        a, b = self.role_means[first], self.role_means[second]
-        return {p: round(b[p] - a[p], 2) for p in PHASES}
-
-    def to_facts_sales(self) -> dict:
-        """The part of ``facts.sales`` team mode fills: ``ratings`` (team means, one
-        decimal; Facts takes fractional ratings), ``rating_spread`` (per phase, max - min)
-        and ``raters`` (how many rated)."""
-        if self.raters == 0:
-            raise InputError("team.no_ratings")
-        return {
-            "ratings": {p: round(self.phases[p].mean, 1) for p in PHASES},
-            # Not rounded further: the diagnosis flags exactly the phases flagged here.
-            "rating_spread": {p: self.phases[p].spread for p in PHASES},
-            "raters": self.raters,
-        }
-
-
-# -- tokens ---------------------------------------------------------------------------------
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _derive_invite(admin_token: str, round_id: str, generation: int) -> str:
-    mac = hmac.new(
-        admin_token.encode("utf-8"), f"{round_id}:invite:{generation}".encode(), hashlib.sha256
-    )
-    # 24 bytes like secrets.token_urlsafe(24): 32 URL-safe characters.
-    return base64.urlsafe_b64encode(mac.digest()[:24]).decode("ascii")
-
-
-def _now(now: datetime | None = None) -> datetime:
-    # The store keeps naive UTC timestamps (portable across DuckDB and PostgreSQL).
-    value = now or datetime.now(UTC)
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-def _valid_token(token: object) -> bool:
-    return isinstance(token, str) and 16 <= len(token) <= 128
-
-
 # -- rounds ---------------------------------------------------------------------------------
 def ensure_schema(store: Store) -> None:
     """Create the team tables when missing."""
@@ -253,10 +96,10 @@ def start_round(
     if not 1 <= int(days) <= MAX_DAYS:
         raise InputError("team.days_out_of_range", low=1, high=MAX_DAYS)
     ensure_schema(store)
-    created = _now(now)
+    created = naive_utc(now)
     round_id = uuid.uuid4().hex
-    admin_token = secrets.token_urlsafe(24)
-    invite_token = _derive_invite(admin_token, round_id, 0)
+    admin_token = new_token()
+    invite_token = derive_invite(admin_token, round_id, 0)
     team_round = TeamRound(
         round_id=round_id,
         company=company,
@@ -273,8 +116,8 @@ def start_round(
             round_id,
             company,
             lead_name,
-            _hash(admin_token),
-            _hash(invite_token),
+            token_hash(admin_token),
+            token_hash(invite_token),
             0,
             team_round.created_at,
             team_round.expires_at,
@@ -298,9 +141,9 @@ def _round_where(store: Store, column: str, value: str) -> TeamRound | None:
 def open_invite(store: Store, invite_token: str, now: datetime | None = None) -> TeamRound:
     """The round behind a member's invite link. Raises ``AccessError`` ``team.unknown``
     (no such link), ``team.revoked`` (the lead withdrew it) or ``team.expired``."""
-    if not _valid_token(invite_token):
+    if not plausible_token(invite_token):
         raise AccessError("team.unknown")
-    team_round = _round_where(store, "invite_hash", _hash(invite_token))
+    team_round = _round_where(store, "invite_hash", token_hash(invite_token))
     if team_round is None:
         raise AccessError("team.unknown")
     if team_round.revoked:
@@ -313,9 +156,9 @@ def open_invite(store: Store, invite_token: str, now: datetime | None = None) ->
 def open_admin(store: Store, admin_token: str) -> TeamRound:
     """The round behind a lead link; ``AccessError("team.unknown")`` when there is none.
     The lead link does not expire: the lead keeps access to the result."""
-    if not _valid_token(admin_token):
+    if not plausible_token(admin_token):
         raise AccessError("team.unknown")
-    team_round = _round_where(store, "admin_hash", _hash(admin_token))
+    team_round = _round_where(store, "admin_hash", token_hash(admin_token))
     if team_round is None:
         raise AccessError("team.unknown")
     return team_round
@@ -323,7 +166,7 @@ def open_admin(store: Store, admin_token: str) -> TeamRound:
 
 def invite_token_for(team_round: TeamRound, admin_token: str) -> str:
     """The round's current invite token, recomputed from the lead token."""
-    return _derive_invite(admin_token, team_round.round_id, team_round.invite_generation)
+    return derive_invite(admin_token, team_round.round_id, team_round.invite_generation)
 
 
 def revoke_invite(store: Store, admin_token: str) -> TeamRound:
@@ -344,14 +187,14 @@ def renew_invite(
     if not 1 <= int(days) <= MAX_DAYS:
         raise InputError("team.days_out_of_range", low=1, high=MAX_DAYS)
     generation = team_round.invite_generation + 1
-    token = _derive_invite(admin_token, team_round.round_id, generation)
+    token = derive_invite(admin_token, team_round.round_id, generation)
     store.execute(
         "UPDATE team_rounds SET invite_hash = ?, invite_generation = ?, expires_at = ?, "
         "revoked = ? WHERE round_id = ?",
         [
-            _hash(token),
+            token_hash(token),
             generation,
-            _now(now) + timedelta(days=int(days)),
+            naive_utc(now) + timedelta(days=int(days)),
             False,
             team_round.round_id,
         ],
@@ -364,7 +207,7 @@ def close_round(store: Store, admin_token: str, now: datetime | None = None) -> 
     team_round = open_admin(store, admin_token)
     if team_round.closed:
         return team_round
-    closed_at = _now(now)
+    closed_at = naive_utc(now)
     store.execute(
         "UPDATE team_rounds SET closed_at = ? WHERE round_id = ?",
         [closed_at, team_round.round_id],
@@ -409,10 +252,10 @@ def submit_rating(
         raise AccessError("team.closed")
     if not isinstance(rating, MemberRating):
         rating = parse_rating(rating)
-    stamp = _now(now)
+    stamp = naive_utc(now)
     values = [rating.ratings.model_dump()[p] for p in PHASES]
-    if _valid_token(member_token):
-        member_hash = _hash(member_token)
+    if plausible_token(member_token):
+        member_hash = token_hash(member_token)
         existing = store.query(
             "SELECT round_id FROM team_ratings WHERE member_hash = ?", [member_hash]
         )
@@ -429,12 +272,12 @@ def submit_rating(
     )[0]["n"]
     if count >= MAX_RATERS:
         raise InputError("team.too_many", limit=MAX_RATERS)
-    member_token = secrets.token_urlsafe(24)
+    member_token = new_token()
     store.execute(
         f"INSERT INTO team_ratings (member_hash, round_id, {_RATING_COLUMNS}) "  # noqa: S608
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            _hash(member_token),
+            token_hash(member_token),
             team_round.round_id,
             rating.role,
             rating.display_name,
@@ -460,13 +303,13 @@ def _response(row: dict) -> Response:
 
 def member_rating(store: Store, round_id: str, member_token: str | None) -> Response | None:
     """The rating a member token gave in this round (to prefill a revision), or None."""
-    if not _valid_token(member_token):
+    if not plausible_token(member_token):
         return None
     ensure_schema(store)
     rows = store.query(
         f"SELECT {_RATING_COLUMNS} FROM team_ratings "  # noqa: S608
         "WHERE member_hash = ? AND round_id = ?",
-        [_hash(member_token), round_id],
+        [token_hash(member_token), round_id],
     )
     return _response(rows[0]) if rows else None
 
@@ -480,329 +323,3 @@ def responses(store: Store, round_id: str) -> list[Response]:
         [round_id],
     )
     return [_response(r) for r in rows]
-
-
-# -- aggregation ----------------------------------------------------------------------------
-def _stats(values: list[float]) -> PhaseStats:
-    low, high = min(values), max(values)
-    # Rounded before the comparison: 3.3 - 1.3 is 1.9999999999999998 in floating point.
-    spread = round(high - low, 9)
-    return PhaseStats(
-        mean=statistics.fmean(values),
-        spread=spread,
-        stdev=statistics.pstdev(values) if len(values) > 1 else 0.0,
-        low=low,
-        high=high,
-        flagged=spread >= DISAGREEMENT_POINTS,
-    )
-
-
-def aggregate_ratings(ratings: Iterable[MemberRating], round_id: str = "") -> TeamResult:
-    """Per phase mean, spread, standard deviation and the disagreement flag; per role the
-    mean of each phase."""
-    ratings = list(ratings)
-    if not ratings:
-        return TeamResult(
-            round_id=round_id, raters=0, phases={}, role_means={}, role_counts={}, flagged=[]
-        )
-    by_phase = {p: [getattr(r.ratings, p) for r in ratings] for p in PHASES}
-    phases = {p: _stats(by_phase[p]) for p in PHASES}
-    role_means: dict[str, dict[str, float]] = {}
-    role_counts: dict[str, int] = {}
-    for role in ROLES:
-        mine = [r for r in ratings if r.role == role]
-        if mine:
-            role_counts[role] = len(mine)
-            role_means[role] = {
-                p: statistics.fmean(getattr(r.ratings, p) for r in mine) for p in PHASES
-            }
-    return TeamResult(
-        round_id=round_id,
-        raters=len(ratings),
-        phases=phases,
-        role_means=role_means,
-        role_counts=role_counts,
-        flagged=[p for p in PHASES if phases[p].flagged],
-    )
-
-
-def aggregate(store: Store, round_id: str) -> TeamResult:
-    """The team result of a round from its stored ratings."""
-    return aggregate_ratings(responses(store, round_id), round_id=round_id)
-
-
-# -- chart and report -----------------------------------------------------------------------
-def chart_rows(result: TeamResult, lang: str = "ja") -> list[dict]:
-    """One row per (phase, role) with the role's mean: the data of :func:`team_chart`."""
-    rows = []
-    for p_index, phase in enumerate(PHASES):
-        for r_index, role in enumerate(ROLES):
-            if role in result.role_means:
-                rows.append(
-                    {
-                        "phase": t(f"team.phase.{phase}", lang),
-                        "phase_order": p_index,
-                        "role": t(f"team.role.{role}", lang),
-                        "role_order": r_index,
-                        "mean": round(result.role_means[role][phase], 2),
-                    }
-                )
-    return rows
-
-
-def team_chart(result: TeamResult, lang: str = "ja"):
-    """Grouped bars: each phase with one bar per role side by side (marketing's view next
-    to sales'), the 2-point disagreement visible at a glance."""
-    import altair as alt
-    import pandas as pd
-
-    data = pd.DataFrame(
-        chart_rows(result, lang), columns=["phase", "phase_order", "role", "role_order", "mean"]
-    )
-    phase_labels = [t(f"team.phase.{p}", lang) for p in PHASES]
-    role_labels = [t(f"team.role.{r}", lang) for r in ROLES if r in result.role_means]
-    return (
-        alt.Chart(data, title=t("team.chart.title", lang))
-        .mark_bar()
-        .encode(
-            x=alt.X("phase:N", sort=phase_labels, title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("role:N", sort=role_labels),
-            y=alt.Y(
-                "mean:Q",
-                title=t("team.chart.axis_rating", lang),
-                scale=alt.Scale(domain=[0, 5]),
-            ),
-            color=alt.Color(
-                "role:N",
-                sort=role_labels,
-                title=t("team.chart.legend_role", lang),
-                scale=alt.Scale(
-                    domain=role_labels,
-                    range=[_ROLE_COLORS[r] for r in ROLES if r in result.role_means],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("phase:N", title=t("team.chart.axis_phase", lang)),
-                alt.Tooltip("role:N", title=t("team.chart.legend_role", lang)),
-                alt.Tooltip("mean:Q", title=t("team.chart.axis_rating", lang), format=".1f"),
-            ],
-        )
-        .properties(height=300)
-    )
-
-
-_ROLE_COLORS = {
-    "marketing": "#e4572e",
-    "inside_sales": "#f3a712",
-    "sales": "#29335c",
-    "management": "#669bbc",
-}
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ") or "-"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _stamp(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "-"
-
-
-def _result_header(result: TeamResult, lang: str) -> list[str]:
-    """Column titles of the team result table (Markdown and HTML reports)."""
-    return [
-        t("team.result.col_phase", lang),
-        t("team.result.col_mean", lang),
-        t("team.result.col_spread", lang),
-        t("team.result.col_stdev", lang),
-        *[t(f"team.role.{r}", lang) for r in ROLES if r in result.role_means],
-        t("team.result.col_flag", lang),
-    ]
-
-
-def team_report_md(
-    team_round: TeamRound, result: TeamResult, answers: list[Response], lang: str = "ja"
-) -> str:
-    """The team result as a Markdown report (ja/en)."""
-    phase = {p: t(f"team.phase.{p}", lang) for p in PHASES}
-    lines = [
-        f"# {t('team.report.title', lang, company=team_round.company)}",
-        "",
-        f"- {t('team.report.raters', lang, count=result.raters)}",
-        f"- {t('team.report.started', lang, date=_stamp(team_round.created_at))}",
-        f"- {t('team.report.closed', lang, date=_stamp(team_round.closed_at))}",
-        "",
-        f"## {t('team.result.heading', lang)}",
-        "",
-    ]
-    if result.raters == 0:
-        lines += [t("team.result.empty", lang), ""]
-        return "\n".join(lines)
-    head = _result_header(result, lang)
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for p in PHASES:
-        s = result.phases[p]
-        cells = [
-            phase[p],
-            _fmt(s.mean),
-            _fmt(s.spread),
-            f"{s.stdev:.2f}",
-            *[_fmt(result.role_means[r][p]) for r in ROLES if r in result.role_means],
-            t("team.result.flag_yes", lang) if s.flagged else "",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    for p in result.flagged:
-        s = result.phases[p]
-        lines.append(
-            "- "
-            + t(
-                "team.result.flag_note",
-                lang,
-                phase=phase[p],
-                low=_fmt(s.low),
-                high=_fmt(s.high),
-                spread=_fmt(s.spread),
-            )
-        )
-    gap = result.role_gap()
-    if gap:
-        lines += ["", f"## {t('team.result.gap_heading', lang)}", ""]
-        for p in PHASES:
-            lines.append(
-                "- "
-                + t(
-                    "team.result.gap_line",
-                    lang,
-                    phase=phase[p],
-                    marketing=_fmt(result.role_means["marketing"][p]),
-                    sales=_fmt(result.role_means["sales"][p]),
-                    gap=f"{gap[p]:+.1f}",
-                )
-            )
-    lines += ["", f"## {t('team.answers.heading', lang)}", ""]
-    head = [
-        t("team.answers.col_role", lang),
-        t("team.answers.col_name", lang),
-        *phase.values(),
-        t("team.answers.col_comment", lang),
-    ]
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for a in answers:
-        cells = [
-            t(f"team.role.{a.role}", lang),
-            _md_cell(a.display_name),
-            *[_fmt(getattr(a.ratings, p)) for p in PHASES],
-            _md_cell(a.comment),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def team_report_html(
-    team_round: TeamRound, result: TeamResult, answers: list[Response], lang: str = "ja"
-) -> str:
-    """The team result as one self-contained, printable HTML page (no script, no network):
-    the tables of the Markdown report and the role bars drawn in CSS."""
-    esc = html.escape
-    phase = {p: t(f"team.phase.{p}", lang) for p in PHASES}
-    title = t("team.report.title", lang, company=team_round.company)
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{esc(lang)}"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title>",
-        "<style>body{font-family:'Noto Sans CJK JP','Hiragino Sans',sans-serif;margin:2em;"
-        "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
-        "padding:4px 8px;text-align:left}.flag{color:#b00020;font-weight:bold}"
-        ".bar{display:inline-block;height:12px;vertical-align:middle;"
-        "-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-        ".bars td{border:none;padding:2px 6px}@media print{body{margin:0}}</style>",
-        "</head><body>",
-        f"<h1>{esc(title)}</h1>",
-        "<ul>",
-        f"<li>{esc(t('team.report.raters', lang, count=result.raters))}</li>",
-        f"<li>{esc(t('team.report.started', lang, date=_stamp(team_round.created_at)))}</li>",
-        f"<li>{esc(t('team.report.closed', lang, date=_stamp(team_round.closed_at)))}</li>",
-        "</ul>",
-        f"<h2>{esc(t('team.result.heading', lang))}</h2>",
-    ]
-    if result.raters == 0:
-        parts += [f"<p>{esc(t('team.result.empty', lang))}</p>", "</body></html>"]
-        return "\n".join(parts)
-    roles = [r for r in ROLES if r in result.role_means]
-    head = _result_header(result, lang)
-    parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>")
-    for p in PHASES:
-        s = result.phases[p]
-        cells = [
-            esc(phase[p]),
-            _fmt(s.mean),
-            _fmt(s.spread),
-            f"{s.stdev:.2f}",
-            *[_fmt(result.role_means[r][p]) for r in roles],
-            f'<span class="flag">{esc(t("team.result.flag_yes", lang))}</span>'
-            if s.flagged
-            else "",
-        ]
-        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    parts.append("</table>")
-    for p in result.flagged:
-        s = result.phases[p]
-        note = t(
-            "team.result.flag_note",
-            lang,
-            phase=phase[p],
-            low=_fmt(s.low),
-            high=_fmt(s.high),
-            spread=_fmt(s.spread),
-        )
-        parts.append(f'<p class="flag">{esc(note)}</p>')
-    parts.append(f"<h2>{esc(t('team.chart.title', lang))}</h2>")
-    parts.append('<table class="bars">')
-    for p in PHASES:
-        for i, r in enumerate(roles):
-            value = result.role_means[r][p]
-            width = round(value / 5 * 240)
-            label = esc(phase[p]) if i == 0 else ""
-            parts.append(
-                f"<tr><td>{label}</td><td>{esc(t(f'team.role.{r}', lang))}</td>"
-                f'<td><span class="bar" style="width:{width}px;background:{_ROLE_COLORS[r]}">'
-                f"</span> {_fmt(value)}</td></tr>"
-            )
-    parts.append("</table>")
-    gap = result.role_gap()
-    if gap:
-        parts.append(f"<h2>{esc(t('team.result.gap_heading', lang))}</h2><ul>")
-        for p in PHASES:
-            line = t(
-                "team.result.gap_line",
-                lang,
-                phase=phase[p],
-                marketing=_fmt(result.role_means["marketing"][p]),
-                sales=_fmt(result.role_means["sales"][p]),
-                gap=f"{gap[p]:+.1f}",
-            )
-            parts.append(f"<li>{esc(line)}</li>")
-        parts.append("</ul>")
-    parts.append(f"<h2>{esc(t('team.answers.heading', lang))}</h2>")
-    head = [
-        t("team.answers.col_role", lang),
-        t("team.answers.col_name", lang),
-        *phase.values(),
-        t("team.answers.col_comment", lang),
-    ]
-    parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>")
-    for a in answers:
-        cells = [
-            esc(t(f"team.role.{a.role}", lang)),
-            esc(a.display_name) or "-",
-            *[_fmt(getattr(a.ratings, p)) for p in PHASES],
-            esc(a.comment) or "-",
-        ]
-        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    parts += ["</table>", "</body></html>"]
-    return "\n".join(parts)

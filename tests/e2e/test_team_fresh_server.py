@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from engine import team
 from engine.core.i18n import t
 from engine.store.db import Store
-from engine.team import rounds as team
 from tests.e2e.server import start_app, stop_app
 
 
