@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.core import yamlio
 from engine.core.errors import SenryokuError
 from engine.core.vocab import CATEGORIES
 from engine.leads import export
@@ -24,6 +25,10 @@ from ui.leads import (
 from ui.state import clear_leadset, current_lists, current_profile, ensure_routed
 
 ensure_routed()
+
+# Streamlit cuts a text area's value to max_chars on the server too: about 5,000 lines,
+# far more than a company's own, competitor or partner list, and cheap to check.
+LISTS_TEXT_MAX_CHARS = 100_000
 
 
 def _get(obj, key, default=None):
@@ -97,7 +102,7 @@ def _lists_editor() -> None:
         if yaml_file is not None and st.session_state.get("lists_file_id") != yaml_file.file_id:
             st.session_state["lists_file_id"] = yaml_file.file_id
             try:
-                text = yaml_file.getvalue().decode("utf-8-sig")
+                text = yamlio.upload_text(yaml_file.getvalue(), yaml_file.name)
                 st.session_state["lists"] = lists_from_yaml_text(text)
                 st.rerun()
             except SenryokuError as exc:
@@ -111,6 +116,7 @@ def _lists_editor() -> None:
                     value=lists_to_text(lists, kind),
                     key=f"lists_{kind}",
                     height=90,
+                    max_chars=LISTS_TEXT_MAX_CHARS,
                 )
                 for kind in LIST_KINDS
             }
@@ -120,6 +126,7 @@ def _lists_editor() -> None:
                 value="\n".join(getattr(icp, "exclude_keywords", []) or []),
                 key="lists_exclude_keywords",
                 height=70,
+                max_chars=LISTS_TEXT_MAX_CHARS,
             )
             free_mail = st.checkbox(
                 tr("app.leads.lists_fields.allow_free_mail"),

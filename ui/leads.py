@@ -62,8 +62,10 @@ def open_upload(name: str, data: bytes, progress=None):
 def split_entries(text: str) -> dict[str, list[str]]:
     """Lines of a text area as ``{"domains": [...], "companies": [...]}``: a line that
     looks like a domain (or an e-mail address) is a domain, anything else a company."""
-    domains: list[str] = []
-    companies: list[str] = []
+    # dicts keep the first-seen order and find a repeat in O(1) (a list's "in" made
+    # 100,000 pasted lines quadratic)
+    domains: dict[str, None] = {}
+    companies: dict[str, None] = {}
     for raw in (text or "").splitlines():
         line = raw.strip()
         if not line:
@@ -72,11 +74,10 @@ def split_entries(text: str) -> dict[str, list[str]]:
         if candidate.startswith("www."):
             candidate = candidate[4:]
         if _DOMAIN.match(candidate):
-            if candidate not in domains:
-                domains.append(candidate)
-        elif line not in companies:
-            companies.append(line)
-    return {"domains": domains, "companies": companies}
+            domains.setdefault(candidate)
+        else:
+            companies.setdefault(line)
+    return {"domains": list(domains), "companies": list(companies)}
 
 
 def lists_to_text(lists, kind: str) -> str:

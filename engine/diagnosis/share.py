@@ -2,7 +2,11 @@
 
 A token carries only what the user typed into the questionnaire and the sales sliders —
 never a lead row, a list or a profile — so a link can be pasted anywhere. Decoding
-validates every key and value and bounds the size, because a link is untrusted input.
+validates to the leaf, because a link (and a saved inputs file) is untrusted input: the
+JSON's size and nesting are bounded before it is parsed, every answer must be a value its
+question accepts (a number for a number question, a whole 1..5 for a scale, a list of
+options for a multi-choice) and every sales input a value the sales page can show. A
+hostile token gets the same one-line message as a broken one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 from engine.core.errors import InputError
 from engine.core.vocab import PHASES
+from engine.diagnosis.facts import Facts
+from engine.diagnosis.questionnaire import Question, Questionnaire, available_questionnaires
 
 VERSION = 1
 MAX_TOKEN_CHARS = 4000
@@ -24,17 +30,24 @@ MAX_JSON_BYTES = 16_000
 MAX_ANSWERS = 200
 MAX_TEXT_CHARS = 200
 MAX_LIST_ITEMS = 50
+# The deepest real payload (inputs -> lists -> own -> domains -> item) nests 4 levels; the C
+# JSON parser recurses per level, so 2,000 levels raise RecursionError inside a page.
+MAX_JSON_DEPTH = 20
 
-SALES_NUMBERS = (
-    "headcount",
-    "inside_sales_headcount",
-    "opportunities_per_rep_month",
-    "sales_cycle_months",
-    "win_rate",
-)
+# (min, max, whole) per sales input: the facts' range narrowed to what the sales page's
+# widgets accept (a value outside a widget's range stops the page).
+SALES_NUMBERS: dict[str, tuple[float, float, bool]] = {
+    "headcount": (0, 10_000, True),
+    "inside_sales_headcount": (0, 10_000, True),
+    "opportunities_per_rep_month": (0, 1_000, False),
+    "sales_cycle_months": (1, 60, False),
+    "win_rate": (0, 1, False),
+}
 SALES_STYLES = ("route", "high_volume", "long_cycle", "other")
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def encode(questionnaire_id: str, answers: dict[str, Any], sales: dict[str, Any]) -> str:
@@ -62,11 +75,25 @@ def decode(token: str) -> dict[str, Any]:
         raw = inflater.decompress(packed, MAX_JSON_BYTES)
         if inflater.unconsumed_tail or not inflater.eof:
             raise InputError("app.share.invalid")
-        payload = json.loads(raw.decode("utf-8"))
+        payload = bounded_json(raw.decode("utf-8"))
     except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as exc:
         raise InputError("app.share.invalid") from exc
     clean = _validated(payload)
     return {"questionnaire_id": clean["q"], "answers": clean["a"], "sales": clean["s"]}
+
+
+def bounded_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` of text nested at most ``max_depth`` levels; ValueError otherwise.
+    The depth is counted on the brackets outside strings before anything is parsed."""
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > max_depth:
+            raise ValueError(f"nested deeper than {max_depth} levels")
+    try:
+        return json.loads(text)
+    except RecursionError:  # unreachable after the count; kept so no page can ever see it
+        raise ValueError(f"nested deeper than {max_depth} levels") from None
 
 
 def _outgoing(questionnaire_id: str, answers: Any, sales: Any) -> dict[str, Any]:
@@ -87,10 +114,19 @@ def _validated(payload: Any) -> dict[str, Any]:
     qid = payload["q"]
     if not isinstance(qid, str) or not _ID.match(qid):
         raise InputError("app.share.invalid")
-    return {"v": VERSION, "q": qid, "a": _answers(payload["a"]), "s": _sales(payload["s"])}
+    questionnaire = available_questionnaires().get(qid)
+    if questionnaire is None:
+        raise InputError("app.share.invalid")
+    answers = _answers(payload["a"], questionnaire)
+    return {"v": VERSION, "q": qid, "a": answers, "s": _sales(payload["s"])}
 
 
-def _answers(answers: Any) -> dict[str, Any]:
+def _answers(answers: Any, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Each answer checked by its own question (type, range, options) — the same check
+    the questionnaire page's widgets rely on — and kept only in its normalised form.
+    Answers are keyed by question id across questionnaires (a session that switched from
+    the full to the quick one keeps both), so an id the chosen one lacks is checked by
+    the questionnaire that asks it; an id no questionnaire asks is refused."""
     if not isinstance(answers, dict) or len(answers) > MAX_ANSWERS:
         raise InputError("app.share.invalid")
     out: dict[str, Any] = {}
@@ -104,8 +140,25 @@ def _answers(answers: Any) -> dict[str, Any]:
                 raise InputError("app.share.invalid")
         elif not _scalar(value):
             raise InputError("app.share.invalid")
-        out[key] = value
+        question = _question(key, questionnaire)
+        if question is None:
+            raise InputError("app.share.invalid")
+        try:
+            out[key] = question.check_answer(value, key)
+        except InputError:
+            raise InputError("app.share.invalid") from None
     return out
+
+
+def _question(question_id: str, questionnaire: Questionnaire) -> Question | None:
+    question = questionnaire.question(question_id)
+    if question is not None:
+        return question
+    for other in available_questionnaires().values():
+        question = other.question(question_id)
+        if question is not None:
+            return question
+    return None
 
 
 def _scalar(value: Any) -> bool:
@@ -138,13 +191,17 @@ def _sales(sales: Any) -> dict[str, Any]:
         if style not in SALES_STYLES:
             raise InputError("app.share.invalid")
         out["style"] = style
-    for key in SALES_NUMBERS:
+    for key, (lo, hi, whole) in SALES_NUMBERS.items():
         value = sales.get(key)
         if value is None:
             continue
-        if not _finite_number(value) or not 0 <= value <= 100_000:
+        if not _finite_number(value) or not lo <= value <= hi or (whole and value != int(value)):
             raise InputError("app.share.invalid")
-        out[key] = value
+        out[key] = int(value) if whole else value
+    try:  # the facts' own rules too (a win rate of 0 is no rate)
+        Facts.from_dict({"sales": out})
+    except InputError:
+        raise InputError("app.share.invalid") from None
     return out
 
 
@@ -204,10 +261,12 @@ def inputs_from_json(data: bytes | str) -> dict[str, Any]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("app.inputs.invalid", detail="UTF-8") from None
+    if len(data) > MAX_INPUTS_BYTES:
+        raise InputError("app.inputs.invalid", detail=f"> {MAX_INPUTS_BYTES:,} bytes")
     try:
-        doc = json.loads(data)
+        doc = bounded_json(data)
     except ValueError as exc:
-        raise InputError("app.inputs.invalid", detail=f"JSON: {exc.msg}") from None
+        raise InputError("app.inputs.invalid", detail=f"JSON: {getattr(exc, 'msg', exc)}") from None
     if not isinstance(doc, dict) or doc.get("senryoku_inputs") != VERSION:
         raise InputError("app.inputs.invalid", detail="senryoku_inputs")
     try:
