@@ -116,7 +116,9 @@ def mapping_editor(leadset, profile) -> None:
     with st.expander(tr("app.leads.mapping_title"), expanded=pending is not None):
         st.caption(tr("app.leads.mapping_help"))
         if pending:
-            st.warning(tr("journey.mapping.lowered", fields=tr("journey.list_sep").join(pending[1])))
+            st.warning(
+                tr("journey.mapping.lowered", fields=tr("journey.list_sep").join(pending[1]))
+            )
             if st.button(tr("journey.mapping.apply_anyway"), key="mapping_anyway"):
                 st.session_state["mapping_confirm"] = pending[0]
                 _apply_mapping(leadset, profile, pending[0])
