@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from ui.components import language_switch, step_indicator
+from ui.components import language_switch, show_error, step_indicator
 from ui.housekeeping import start_memory_housekeeping
 from ui.i18n import tr
 from ui.state import apply_share_token_from_url, init_state, sync_url
@@ -43,7 +43,7 @@ journey_page = current.url_path in {p.url_path for p in STEPS}
 if journey_page:
     step_indicator(STEPS, current)
 if share_error:
-    st.error(tr(share_error))
+    show_error(share_error)
 try:
     current.run()
 except StopException:  # a page that stops early has still changed what the URL keeps

@@ -179,7 +179,7 @@ def _read_lists_file(yaml_file) -> None:
         text = yaml_file.getvalue().decode("utf-8-sig")
         set_lists(lists_from_yaml_text(text))
     except UnicodeDecodeError:
-        st.error(tr("journey.lists_not_utf8"))
+        show_error("journey.lists_not_utf8")
         return
     except SenryokuError as exc:
         show_error(exc)

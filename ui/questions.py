@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from engine.reports.charts import field
+from ui.components import show_error
 from ui.i18n import lang, tr
 
 # a share link carries answers, so free text stays short
@@ -78,7 +79,7 @@ def _range_error(qid: str, label: str, lo: Any, hi: Any) -> None:
         return
     low = "—" if lo is None else f"{lo:,}"
     high = "—" if hi is None else f"{hi:,}"
-    st.error(tr("journey.number_range", label=label, low=low, high=high, value=f"{value:,}"))
+    show_error("journey.number_range", label=label, low=low, high=high, value=f"{value:,}")
 
 
 def render_question(question: Any) -> None:

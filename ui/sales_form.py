@@ -15,6 +15,7 @@ import streamlit as st
 
 from engine.core.vocab import PHASES
 from engine.diagnosis.rules import benchmarks
+from ui.components import show_error
 from ui.i18n import tr
 
 STYLES = ("route", "high_volume", "long_cycle", "other")
@@ -123,14 +124,12 @@ def team_panel() -> None:
         )
         if key in errors:
             lo, hi, value = errors[key]
-            st.error(
-                tr(
-                    "journey.number_range",
-                    label=label,
-                    low=f"{lo:g}",
-                    high=f"{hi:g}",
-                    value=f"{value:g}",
-                )
+            show_error(
+                "journey.number_range",
+                label=label,
+                low=f"{lo:g}",
+                high=f"{hi:g}",
+                value=f"{value:g}",
             )
     style_default = tr(f"app.styles.{_assumed('style') or 'other'}")
     st.selectbox(

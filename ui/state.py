@@ -402,11 +402,10 @@ def ensure_routed() -> None:
     if not PagesManager.uses_pages_directory:
         return
     PagesManager.uses_pages_directory = False
-    from ui.components import language_switch
-    from ui.i18n import tr
+    from ui.components import language_switch, show_error
 
     init_state()
     share_error = apply_share_token_from_url()
     language_switch()
     if share_error:
-        st.error(tr(share_error))
+        show_error(share_error)
