@@ -1,11 +1,12 @@
 """Senryoku (戦力診断) — entry point: shared state, language, share links, routing."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from ui.components import language_switch, step_indicator
+from ui.components import language_switch, show_error, step_indicator
 from ui.housekeeping import start_memory_housekeeping
 from ui.i18n import tr
-from ui.state import apply_share_token_from_url, init_state
+from ui.state import apply_share_token_from_url, init_state, sync_url
 
 # Query parameters that belong to the team page (invite, member and lead links).
 TEAM_PARAMS = ("team", "member", "team_admin")
@@ -38,8 +39,16 @@ if current.url_path == "" and any(st.query_params.get(p) for p in TEAM_PARAMS):
     st.switch_page(TEAM_PAGE, query_params=st.query_params.to_dict())
 
 language_switch()
-if current.url_path in {p.url_path for p in STEPS}:
+journey_page = current.url_path in {p.url_path for p in STEPS}
+if journey_page:
     step_indicator(STEPS, current)
 if share_error:
-    st.error(tr(share_error))
-current.run()
+    show_error(share_error)
+try:
+    current.run()
+except StopException:  # a page that stops early has still changed what the URL keeps
+    if journey_page:
+        sync_url()
+    raise
+if journey_page:
+    sync_url()

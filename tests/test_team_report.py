@@ -18,9 +18,7 @@ from engine.reports.team import build_team_report
 T0 = datetime(2026, 4, 1, 9, 0, 0)
 HOSTILE = "[Login](javascript:alert(1)) ![t](http://ev.il/t.png) <i>"
 # The same text as CommonMark reads it literally: every ASCII punctuation backslash-escaped.
-HOSTILE_MD = (
-    r"\[Login\]\(javascript\:alert\(1\)\) \!\[t\]\(http\:\/\/ev\.il\/t\.png\) \<i\>"
-)
+HOSTILE_MD = r"\[Login\]\(javascript\:alert\(1\)\) \!\[t\]\(http\:\/\/ev\.il\/t\.png\) \<i\>"
 
 
 def rating(role, appointment, relationship, opportunity, closing, **extra):

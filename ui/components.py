@@ -56,12 +56,16 @@ def step_indicator(steps: list, current) -> None:
             st.page_link(page, label=label, disabled=here)
 
 
-def show_error(exc: Exception) -> None:
-    """A user-facing error line; never a traceback."""
-    if isinstance(exc, SenryokuError):
-        st.error(exc.message(lang()))
+def show_error(error: Exception | str, **params: object) -> None:
+    """The one error display: a SenryokuError's message, a text code with its
+    placeholders, or (any other exception) a line saying nothing was lost — never a
+    traceback, always in the session's language."""
+    if isinstance(error, SenryokuError):
+        st.error(error.message(lang()), icon=":material/error:")
+    elif isinstance(error, str):
+        st.error(tr(error, **params), icon=":material/error:")
     else:
-        st.error(tr("common.unexpected_error"))
+        st.error(tr("common.unexpected_error"), icon=":material/error:")
 
 
 def privacy_note() -> None:

@@ -1,23 +1,18 @@
-"""Lead-list helpers for the pages: reading an upload into the session, lists from text."""
+"""Lead-list helpers for the pages: reading an upload into the session, its progress."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
-
 from engine.leads.leadset import LeadSet
-from engine.leads.lists import Lists, lists_from_data
 from ui.i18n import tr
 from ui.state import set_leadset
 
 LIST_KINDS = ("own", "competitors", "partners")
-_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$")
 
 
 def progress_callback(bar):
@@ -57,49 +52,3 @@ def open_upload(name: str, data: bytes, progress=None):
             os.unlink(path)
     set_leadset(leadset)
     return leadset
-
-
-def split_entries(text: str) -> dict[str, list[str]]:
-    """Lines of a text area as ``{"domains": [...], "companies": [...]}``: a line that
-    looks like a domain (or an e-mail address) is a domain, anything else a company."""
-    # dicts keep the first-seen order and find a repeat in O(1) (a list's "in" made
-    # 100,000 pasted lines quadratic)
-    domains: dict[str, None] = {}
-    companies: dict[str, None] = {}
-    for raw in (text or "").splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        candidate = line.lower().split("@")[-1].strip()
-        if candidate.startswith("www."):
-            candidate = candidate[4:]
-        if _DOMAIN.match(candidate):
-            domains.setdefault(candidate)
-        else:
-            companies.setdefault(line)
-    return {"domains": list(domains), "companies": list(companies)}
-
-
-def lists_to_text(lists, kind: str) -> str:
-    """One list kind (own, competitors, partners) back as text-area lines."""
-    if lists is None:
-        return ""
-    entry = getattr(lists, kind, None)
-    if entry is None:
-        return ""
-    domains = list(getattr(entry, "domains", []) or [])
-    companies = list(getattr(entry, "companies", []) or [])
-    return "\n".join(domains + companies)
-
-
-def lists_from_form(texts: dict[str, str], exclude_keywords: str, allow_free_mail: bool) -> Lists:
-    """A validated ``Lists`` from the text areas of the lead-list page."""
-    data: dict[str, Any] = {kind: split_entries(texts.get(kind, "")) for kind in LIST_KINDS}
-    keywords = [k.strip() for k in (exclude_keywords or "").splitlines() if k.strip()]
-    data["icp"] = {"allow_free_mail": bool(allow_free_mail), "exclude_keywords": keywords}
-    return lists_from_data(data)
-
-
-def reset_profile() -> None:
-    """Make the next page run re-profile (after a mapping change)."""
-    st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1

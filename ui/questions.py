@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.components import show_error
 from ui.i18n import lang, tr
 
 # a share link carries answers, so free text stays short
@@ -52,14 +53,37 @@ def option_label(question: Any, value: Any) -> str:
     return str(value)
 
 
-def _copy_answer(qid: str) -> None:
-    answers = dict(st.session_state["answers"])
-    value = st.session_state.get(f"q_{qid}")
-    if value is None or value == "" or value == []:
+def _out_of_range(value: Any, lo: Any, hi: Any) -> bool:
+    return isinstance(value, int | float) and (
+        (lo is not None and value < lo) or (hi is not None and value > hi)
+    )
+
+
+def _copy_answer(qid: str, lo: Any = None, hi: Any = None) -> None:
+    """Copy a widget's value into the answers; a number out of range is not kept (the
+    range is checked here, so the message is in the user's language)."""
+    ss = st.session_state
+    answers = dict(ss["answers"])
+    value = ss.get(f"q_{qid}")
+    errors = dict(ss.get("answer_errors") or {})
+    errors.pop(qid, None)
+    if _out_of_range(value, lo, hi):
+        errors[qid] = value
+    elif value is None or value == "" or value == []:
         answers.pop(qid, None)
     else:
         answers[qid] = value
-    st.session_state["answers"] = answers
+    ss["answers"] = answers
+    ss["answer_errors"] = errors
+
+
+def _range_error(qid: str, label: str, lo: Any, hi: Any) -> None:
+    value = (st.session_state.get("answer_errors") or {}).get(qid)
+    if value is None:
+        return
+    low = "—" if lo is None else f"{lo:,}"
+    high = "—" if hi is None else f"{hi:,}"
+    show_error("journey.number_range", label=label, low=low, high=high, value=f"{value:,}")
 
 
 def render_question(question: Any) -> None:
@@ -91,7 +115,13 @@ def render_question(question: Any) -> None:
         values = option_values(question)
         if key not in st.session_state:
             st.session_state[key] = [v for v in answers.get(qid) or [] if v in values]
-        st.multiselect(label, values, format_func=lambda v: option_label(question, v), **common)
+        st.multiselect(
+            label,
+            values,
+            format_func=lambda v: option_label(question, v),
+            placeholder=tr("journey.select_placeholder"),
+            **common,
+        )
     elif kind in ("boolean", "bool"):
         if key not in st.session_state:
             st.session_state[key] = answers.get(qid)
@@ -114,14 +144,15 @@ def render_question(question: Any) -> None:
         if key not in st.session_state:
             value = answers.get(qid)
             st.session_state[key] = None if value is None else cast(value)
+        lo, hi = (None if lo is None else cast(lo)), (None if hi is None else cast(hi))
+        common["args"] = (qid, lo, hi)
         st.number_input(
             label,
-            min_value=None if lo is None else cast(lo),
-            max_value=None if hi is None else cast(hi),
             step=cast(step) if step else (1 if whole else None),
             placeholder=tr("app.questionnaire.not_answered"),
             **common,
         )
+        _range_error(qid, question_text(question) or qid, lo, hi)
     elif kind == "scale":
         lo = int(field(question, "min", 1) or 1)
         hi = int(field(question, "max", 5) or 5)
@@ -129,6 +160,10 @@ def render_question(question: Any) -> None:
             default = field(question, "default")
             start = answers.get(qid, default if default is not None else (lo + hi) // 2)
             st.session_state[key] = int(start)
+        if qid not in answers:
+            # A slider always shows a value: untouched, it is answered at that value, so the
+            # count, the chart and the diagnosis agree with what the user sees.
+            st.session_state["answers"] = {**answers, qid: int(st.session_state[key])}
         st.slider(label, min_value=lo, max_value=hi, step=1, **common)
     else:
         if key not in st.session_state:

@@ -1,9 +1,12 @@
-"""The session's canonical state and the few computations every page shares.
+"""The session's canonical state: the one module that owns ``st.session_state`` keys,
+their invalidation and the few computations every page shares.
 
-Canonical keys (widgets keep their own keys and copy into these): ``lang``,
-``questionnaire_id``, ``answers``, ``sales``, ``leadset`` (session only), ``lists``,
-``overrides``, ``profile``. The profile is cached here keyed on (lead set, lists,
-overrides), so moving a slider never re-profiles an upload.
+Canonical keys (widgets keep their own keys and copy into these) are listed in
+``CANONICAL``; the widget keys of each form start with a prefix in ``WIDGET_PREFIXES``,
+and each ``forget_*`` function below drops one form's widget keys so its widgets re-seed
+from the canonical state. The profile is cached here keyed on (lead set, lists,
+overrides), so moving a slider never re-profiles an upload. When the rows are gone (a
+reload: they live only in the session) ``profile_snapshot`` keeps the list's counts.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from engine.diagnosis.facts import Facts, set_path
 from engine.diagnosis.questionnaire import Questionnaire, available_questionnaires, load_answers
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import Lists, load_lists
+from ui import url_state
 from ui.i18n import language_from_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +44,28 @@ SAMPLE_SALES: dict[str, Any] = {
 }
 
 
+CANONICAL: dict[str, Any] = {
+    "questionnaire_id": DEFAULT_QUESTIONNAIRE,
+    "answers": {},  # question id -> answer
+    "sales": {},  # the sales page's inputs (ratings, headcount, ...), given ones only
+    "overrides": {},  # row -> category, set while reviewing (session only)
+    "leadset": None,  # the uploaded rows (session only, never in the URL)
+    "lists": None,  # own / competitors / partners / ICP
+    "profile": None,  # the lead profile of (leadset, lists, overrides)
+    "profile_key": None,
+    "leadset_serial": 0,  # bumped per file and per mapping change (widget keys use it)
+    "profile_snapshot": None,  # the list's counts when its rows are not in this session
+    "overrides_count": 0,  # corrections carried by the URL when the rows are gone
+    "target_source": "profile",  # which target figure the diagnosis uses (list / stated)
+}
+WIDGET_PREFIXES = {
+    "answers": ("q_",),
+    "sales": ("rating_", "sales_"),
+    "lists": ("lists_", "add_"),
+    "mapping": ("map_",),
+}
+
+
 def init_state() -> None:
     """Fill the canonical keys once per session; the language follows the browser."""
     ss = st.session_state
@@ -49,15 +75,58 @@ def init_state() -> None:
         except Exception:  # no browser context (AppTest, bare script run)
             locale = None
         ss["lang"] = language_from_locale(locale)
-    ss.setdefault("questionnaire_id", DEFAULT_QUESTIONNAIRE)
-    ss.setdefault("answers", {})
-    ss.setdefault("sales", {})
-    ss.setdefault("overrides", {})
-    ss.setdefault("leadset", None)
-    ss.setdefault("lists", None)
-    ss.setdefault("profile", None)
-    ss.setdefault("profile_key", None)
-    ss.setdefault("leadset_serial", 0)
+    for key, default in CANONICAL.items():
+        if key not in ss:
+            ss[key] = json.loads(json.dumps(default))
+
+
+def _forget(prefixes: tuple[str, ...]) -> None:
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(prefixes):
+            del st.session_state[key]
+
+
+def forget_answer_widgets() -> None:
+    """Drop the questionnaire's widget keys (they re-seed from ``answers``)."""
+    _forget(WIDGET_PREFIXES["answers"])
+
+
+def forget_sales_widgets() -> None:
+    """Drop the sales page's widget keys (they re-seed from ``sales``), e.g. after the
+    team's ratings were taken over; the cached diagnosis goes with them."""
+    _forget(WIDGET_PREFIXES["sales"])
+    st.session_state.pop("diagnosis_cache", None)
+
+
+def forget_list_widgets() -> None:
+    """Drop the lists form's widget keys (they re-seed from ``lists``)."""
+    _forget(WIDGET_PREFIXES["lists"])
+
+
+def forget_widgets() -> None:
+    """Drop every form's widget keys so every widget re-seeds from the canonical state."""
+    _forget(tuple(p for prefixes in WIDGET_PREFIXES.values() for p in prefixes))
+    st.session_state.pop("diagnosis_cache", None)
+
+
+def set_lists(lists: Lists | None) -> None:
+    """Make ``lists`` the session's lists; the form's text boxes show them next run."""
+    st.session_state["lists"] = lists
+    st.session_state["profile_key"] = None
+    forget_list_widgets()
+
+
+def set_answers(answers: dict) -> None:
+    """Replace the questionnaire answers (the widgets re-seed)."""
+    st.session_state["answers"] = dict(answers)
+    forget_answer_widgets()
+    st.session_state.pop("diagnosis_cache", None)
+
+
+def set_sales(sales: dict) -> None:
+    """Replace the sales inputs (the widgets re-seed)."""
+    st.session_state["sales"] = dict(sales)
+    forget_sales_widgets()
 
 
 # ---- questionnaire and lists ----
@@ -135,22 +204,47 @@ def profile_key() -> tuple | None:
 
 
 def current_profile():
-    """The lead profile of the uploaded list, computed once per (list, lists, overrides)."""
+    """The lead profile of the uploaded list, computed once per (list, lists, overrides);
+    without rows in this session, the counts kept from before a reload (a dict), or None."""
     key = profile_key()
-    if key is None:
-        return None
     ss = st.session_state
+    if key is None:
+        return ss.get("profile_snapshot")
     if ss.get("profile") is None or ss.get("profile_key") != key:
         ss["profile"] = ss["leadset"].profile(current_lists(), dict(ss["overrides"]))
         ss["profile_key"] = key
+        ss["profile_snapshot"] = ss["profile"].summary()
     return ss["profile"]
+
+
+def rows_missing() -> bool:
+    """Whether the list's counts are known but its rows are not in this session."""
+    ss = st.session_state
+    return ss.get("leadset") is None and ss.get("profile_snapshot") is not None
+
+
+def corrections_count() -> int:
+    """How many rows were reclassified by hand (kept as a count across a reload)."""
+    ss = st.session_state
+    if ss.get("leadset") is not None:
+        return len(ss.get("overrides") or {})
+    return int(ss.get("overrides_count") or 0)
+
+
+def diagnosis_profile(profile):
+    """The profile the diagnosis uses: none when the user chose the stated target figure."""
+    if profile is None or st.session_state.get("target_source") == "facts":
+        return None
+    return profile
 
 
 def current_diagnosis(facts, profile, lang: str):
     """The diagnosis for these facts and this profile (cached for the same inputs)."""
     if facts is None:
         return None
-    key = (facts.model_dump_json(), st.session_state.get("profile_key"), lang)
+    profile = diagnosis_profile(profile)
+    summary = profile.summary() if hasattr(profile, "summary") else profile
+    key = (facts.model_dump_json(), json.dumps(summary, sort_keys=True), lang)
     cached = st.session_state.get("diagnosis_cache")
     if cached and cached[0] == key:
         return cached[1]
@@ -174,14 +268,25 @@ def set_leadset(leadset) -> None:
     ss["leadset"] = leadset
     ss["leadset_serial"] = ss.get("leadset_serial", 0) + 1
     ss["overrides"] = {}
+    ss["overrides_count"] = 0
     ss["profile"] = None
     ss["profile_key"] = None
+    ss["profile_snapshot"] = None
+    ss["target_source"] = "profile"
+    _forget(WIDGET_PREFIXES["mapping"])
     ss.pop("diagnosis_cache", None)
 
 
 def clear_leadset() -> None:
-    """Forget the uploaded list (and close it)."""
+    """Forget the uploaded list (and close it) and its counts: the diagnosis goes back to
+    the stated figures."""
     set_leadset(None)
+
+
+def remap() -> None:
+    """Make the next page run re-profile (after a mapping change)."""
+    st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1
+    st.session_state.pop("diagnosis_cache", None)
 
 
 # ---- sample data, saved inputs, share links ----
@@ -191,19 +296,13 @@ def load_sample(progress=None) -> None:
     """Load the sample Salesforce export, lists, answers and sales ratings."""
     ss = st.session_state
     qid, answers = load_answers(SAMPLE_ANSWERS)
+    leadset = LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=True)
     ss["questionnaire_id"] = qid or DEFAULT_QUESTIONNAIRE
     ss["answers"] = dict(answers)
     ss["sales"] = json.loads(json.dumps(SAMPLE_SALES))
     ss["lists"] = load_lists(SAMPLE_LISTS)
-    set_leadset(LeadSet.open(SAMPLE_LEADS, progress=progress, isolated=True))
+    set_leadset(leadset)
     forget_widgets()
-
-
-def forget_widgets() -> None:
-    """Drop the widget keys so every widget re-seeds from the canonical state."""
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(("q_", "rating_", "sales_")):
-            del st.session_state[key]
 
 
 def apply_inputs(questionnaire_id: str, answers: dict, sales: dict, lists=None) -> None:
@@ -215,25 +314,76 @@ def apply_inputs(questionnaire_id: str, answers: dict, sales: dict, lists=None) 
     if lists is not None:
         ss["lists"] = lists
         ss["profile_key"] = None
-    ss.pop("diagnosis_cache", None)
     forget_widgets()
 
 
 def apply_share_token_from_url() -> str | None:
-    """Restore answers and sales from ``?s=<token>`` once per token; returns an error
-    message code when the link is broken, None otherwise."""
+    """Restore the journey from the URL (``?s=`` answers and sales, ``?j=`` language,
+    lists, the list's counts) once per token; returns an error message code when a link
+    is broken, None otherwise. Tokens this session wrote itself are not re-applied."""
     from engine.diagnosis import share
 
+    ss = st.session_state
+    error = None
     token = st.query_params.get("s")
-    if not token or st.session_state.get("share_applied") == token:
-        return None
-    st.session_state["share_applied"] = token
-    try:
-        data = share.decode(token)
-    except SenryokuError as exc:
-        return exc.code
-    apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
-    return None
+    if token and ss.get("share_applied") != token:
+        ss["share_applied"] = token
+        try:
+            data = share.decode(token)
+        except SenryokuError as exc:
+            error = exc.code
+        else:
+            apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
+    journey = st.query_params.get("j")
+    if journey and ss.get("journey_applied") != journey:
+        ss["journey_applied"] = journey
+        try:
+            data = url_state.decode_journey(journey)
+        except SenryokuError as exc:
+            return error or exc.code
+        _apply_journey(data)
+    return error
+
+
+def _apply_journey(data: dict) -> None:
+    ss = st.session_state
+    ss["lang"] = data["lang"]
+    if data["lists"] is not None:
+        set_lists(data["lists"])
+    if ss.get("leadset") is None:
+        ss["profile_snapshot"] = data["profile"]
+        ss["overrides_count"] = data["overrides_count"]
+    ss["target_source"] = data["target_source"]
+    ss.pop("diagnosis_cache", None)
+
+
+def sync_url() -> None:
+    """Write the journey's inputs into the URL (``s`` and ``j``) as the user goes, so a
+    reload or a bookmark restores them; called after every run of a journey page."""
+    from engine.diagnosis import share
+
+    ss = st.session_state
+    wanted: dict[str, str | None] = {"s": None, "j": None}
+    if ss.get("answers") or ss.get("sales"):
+        try:
+            wanted["s"] = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
+        except SenryokuError:  # not shareable (said on the results page); the rest is kept
+            wanted["s"] = None
+    profile = ss.get("profile_snapshot")
+    wanted["j"] = url_state.encode_journey(
+        ss.get("lang", "ja"),
+        ss.get("lists"),
+        profile,
+        corrections_count(),
+        ss.get("target_source", "profile"),
+    )
+    ss["share_applied"], ss["journey_applied"] = wanted["s"], wanted["j"]
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def ensure_routed() -> None:
@@ -252,22 +402,10 @@ def ensure_routed() -> None:
     if not PagesManager.uses_pages_directory:
         return
     PagesManager.uses_pages_directory = False
-    from ui.components import language_switch
-    from ui.i18n import tr
+    from ui.components import language_switch, show_error
 
     init_state()
     share_error = apply_share_token_from_url()
     language_switch()
     if share_error:
-        st.error(tr(share_error))
-
-
-def set_sales(sales: dict) -> None:
-    """Replace the sales inputs; the sales page's widgets re-seed from them and the cached
-    diagnosis is dropped (e.g. after the team's ratings were taken over)."""
-    # Same name and meaning as the journey branch's set_sales: keep that one at merge.
-    st.session_state["sales"] = dict(sales)
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(("rating_", "sales_")):
-            del st.session_state[key]
-    st.session_state.pop("diagnosis_cache", None)
+        show_error(share_error)
