@@ -13,7 +13,7 @@ import yaml
 from engine.core.errors import InputError
 from engine.core.i18n import t
 from engine.diagnosis import share
-from engine.diagnosis.diagnose import Diagnosis, Warning, diagnose
+from engine.diagnosis.diagnose import Alert, Diagnosis, diagnose
 from engine.diagnosis.facts import Facts
 from engine.leads.models import ProfileSummary
 from engine.reports import html as report_html
@@ -47,7 +47,7 @@ def _hostile(diagnosis: Diagnosis) -> Diagnosis:
     inside = diagnosis.inside_sales.model_copy(
         update={"reasons": ["<b>営業</b>はクロージング型", *diagnosis.inside_sales.reasons]}
     )
-    warnings = [*diagnosis.warnings, Warning(id="x", text="ギャップ <script>alert(1)</script>")]
+    warnings = [*diagnosis.warnings, Alert(id="x", text="ギャップ <script>alert(1)</script>")]
     return diagnosis.model_copy(update={"inside_sales": inside, "warnings": warnings})
 
 
