@@ -194,14 +194,20 @@ def _show(path: str, value: Any, lang: str) -> str:
 
 
 # CommonMark lets a backslash escape any ASCII punctuation, and an escaped character is
-# always literal text: no link, image, emphasis, HTML tag, entity, table cell or (with the
-# ":" and "." escaped) autolinked URL can start from it.
+# always literal text: no link, image, emphasis, HTML tag, entity or table cell can start
+# from it. GFM's literal autolinks (http://, www., e-mail) are found in the text after the
+# escapes are resolved (remark-gfm in Streamlit, cmark-gfm), so an invisible WORD JOINER
+# before every ":", "." and "@" keeps them from matching.
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_AUTOLINK_PARTS = re.compile(r"([:.@])")
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` as literal Markdown text on one line: every ASCII punctuation escaped."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    """``text`` as literal Markdown text on one line: every ASCII punctuation escaped, no
+    autolink possible; it reads as ``text`` with runs of whitespace folded."""
+    text = _AUTOLINK_PARTS.sub(WORD_JOINER + r"\1", " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def _md_cell(text: str) -> str:
