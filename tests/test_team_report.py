@@ -124,6 +124,20 @@ def test_chart_puts_marketing_and_sales_side_by_side():
     assert spec["encoding"]["xOffset"]["field"] == "role"
 
 
+def test_team_means_are_drawn_with_their_decimal():
+    """Test that the sales-strength bars of a team diagnosis show the team's means (3.4,
+    not 3) and flag the strongest phase."""
+    rows = charts.sales_profile_data(
+        {"appointment": 3.4, "relationship": 3.8, "opportunity": 3.2, "closing": 3.6}, "en"
+    )
+    assert [(r["value"], r["highlight"]) for r in rows] == [
+        (3.4, False),
+        (3.8, True),
+        (3.2, False),
+        (3.6, False),
+    ]
+
+
 @given(st.text(max_size=80))
 def test_escaped_markdown_reads_back_as_the_same_text(text):
     """Test that escaping leaves no unescaped ASCII punctuation and no autolink, and that
