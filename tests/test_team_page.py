@@ -214,11 +214,12 @@ def test_lead_deletes_the_round(team_store):
 
 
 HOSTILE = "[Login here](http://evil.example/login) ![t](http://evil.example/t.png)"
+J = "\u2060"  # WORD JOINER: keeps GFM from autolinking the URL inside the text
 # How the heading hands it to Markdown: every ASCII punctuation backslash-escaped, so it
 # reads back as the literal text, neither link nor image.
 HOSTILE_ESCAPED = (
-    r"\[Login here\]\(http\:\/\/evil\.example\/login\) "
-    r"\!\[t\]\(http\:\/\/evil\.example\/t\.png\)"
+    rf"\[Login here\]\(http{J}\:\/\/evil{J}\.example\/login\) "
+    rf"\!\[t\]\(http{J}\:\/\/evil{J}\.example\/t{J}\.png\)"
 )
 
 

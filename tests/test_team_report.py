@@ -17,8 +17,12 @@ from engine.reports.team import build_team_report
 
 T0 = datetime(2026, 4, 1, 9, 0, 0)
 HOSTILE = "[Login](javascript:alert(1)) ![t](http://ev.il/t.png) <i>"
-# The same text as CommonMark reads it literally: every ASCII punctuation backslash-escaped.
-HOSTILE_MD = r"\[Login\]\(javascript\:alert\(1\)\) \!\[t\]\(http\:\/\/ev\.il\/t\.png\) \<i\>"
+J = "\u2060"  # WORD JOINER: keeps GFM from autolinking the URL inside the text
+# The same text as Markdown reads it literally: every ASCII punctuation backslash-escaped.
+HOSTILE_MD = (
+    rf"\[Login\]\(javascript{J}\:alert\(1\)\) "
+    rf"\!\[t\]\(http{J}\:\/\/ev{J}\.il\/t{J}\.png\) \<i\>"
+)
 
 
 def rating(role, appointment, relationship, opportunity, closing, **extra):
@@ -120,10 +124,26 @@ def test_chart_puts_marketing_and_sales_side_by_side():
     assert spec["encoding"]["xOffset"]["field"] == "role"
 
 
+def test_team_means_are_drawn_with_their_decimal():
+    """Test that the sales-strength bars of a team diagnosis show the team's means (3.4,
+    not 3) and flag the strongest phase."""
+    rows = charts.sales_profile_data(
+        {"appointment": 3.4, "relationship": 3.8, "opportunity": 3.2, "closing": 3.6}, "en"
+    )
+    assert [(r["value"], r["highlight"]) for r in rows] == [
+        (3.4, False),
+        (3.8, True),
+        (3.2, False),
+        (3.6, False),
+    ]
+
+
 @given(st.text(max_size=80))
 def test_escaped_markdown_reads_back_as_the_same_text(text):
-    """Test that escaping leaves no unescaped ASCII punctuation, and that removing the
-    escapes gives back the text (whitespace folded to single spaces)."""
+    """Test that escaping leaves no unescaped ASCII punctuation and no autolink, and that
+    removing the escapes (and word joiners) gives back the text, whitespace folded."""
     escaped = escape_markdown(text)
     assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", escaped))
-    assert re.sub(r"\\(.)", r"\1", escaped) == " ".join(text.split())
+    read = re.sub(r"\\(.)", r"\1", escaped)
+    assert not re.search(r"https?://|www\.|\w@\w", read, re.IGNORECASE)
+    assert read.replace(J, "") == " ".join(text.split()).replace(J, "")

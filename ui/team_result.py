@@ -14,7 +14,8 @@ from engine import team
 from engine.reports import charts
 from engine.reports.html import team_to_html
 from engine.reports.markdown import escape_markdown, team_to_markdown
-from engine.reports.team import Table, TeamReport
+from engine.reports.structure import Table
+from engine.reports.team import TeamReport
 from ui.i18n import tr
 
 

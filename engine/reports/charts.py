@@ -99,9 +99,10 @@ def placement_waterfall(
     return {"rows": [], "title": ""}
 
 
-def sales_profile_data(ratings: dict[str, int], lang: str = "ja") -> list[dict]:
-    """The four funnel phases with their 1–5 rating; the strongest flagged."""
-    values = {p: int(ratings.get(p, 0) or 0) for p in PHASES}
+def sales_profile_data(ratings: dict[str, float], lang: str = "ja") -> list[dict]:
+    """The four funnel phases with their 1–5 rating (a team's mean keeps its decimal); the
+    strongest flagged."""
+    values = {p: float(ratings.get(p, 0) or 0) for p in PHASES}
     top = max(values.values()) if values else 0
     return [
         {
@@ -233,7 +234,7 @@ def waterfall_chart(
     )
 
 
-def sales_profile_chart(ratings: dict[str, int], lang: str = "ja") -> alt.Chart:
+def sales_profile_chart(ratings: dict[str, float], lang: str = "ja") -> alt.Chart:
     """The sales team's strength per funnel phase (1 weak .. 5 strong)."""
     return _bars(
         sales_profile_data(ratings, lang),

@@ -1,5 +1,6 @@
-"""The HTML flavour of the reports: the diagnosis and the team result, each one
-self-contained page that prints cleanly on A4.
+"""The HTML flavour of the reports: the diagnosis (a :class:`~engine.reports.structure.Report`)
+and the team result (a :class:`~engine.reports.team.TeamReport`), each one self-contained
+page that prints cleanly on A4.
 
 Jinja2 templates (``engine/reports/templates``) with autoescape on: every value, the
 user's text above all, is escaped by the template engine, never by hand. One stylesheet
@@ -20,13 +21,16 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from engine.core.i18n import t
+from engine.diagnosis.diagnose import diagnose
 from engine.reports import charts
+from engine.reports.diagnosis import build_report
 
 if TYPE_CHECKING:
     from engine.diagnosis.diagnose import Diagnosis
     from engine.diagnosis.facts import Facts
     from engine.leads.models import ProfileSummary
     from engine.leads.profile import LeadProfile
+    from engine.reports.structure import Report
     from engine.reports.team import TeamReport
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -98,9 +102,9 @@ def bars_svg(rows: list[dict], color: str = charts.ACCENT, width: int = 640) -> 
     return BarsSvg(tuple(bars), width, height, label_w - 6, label_w, bar_h)
 
 
-def timeline_svg(roadmap: dict[str, list[str]], lang: str, width: int = 640) -> dict:
-    """The 1m / 3m / 1y / 2y horizons on a time axis (square-root scale, so the first
-    months get room), each labelled with its number of goals."""
+def timeline_svg(rows: list[dict] | tuple[dict, ...], width: int = 640) -> dict:
+    """The 1m / 3m / 1y / 2y horizons (``charts.roadmap_data`` rows) on a time axis
+    (square-root scale, so the first months get room), each labelled with its goal count."""
     left, right = 40, width - 40
     points = [
         {
@@ -108,7 +112,7 @@ def timeline_svg(roadmap: dict[str, list[str]], lang: str, width: int = 640) -> 
             "label": row["label"],
             "goals": len(row["goals"]),
         }
-        for row in charts.roadmap_data(roadmap, lang)
+        for row in rows
     ]
     return {
         "width": width,
@@ -120,42 +124,35 @@ def timeline_svg(roadmap: dict[str, list[str]], lang: str, width: int = 640) -> 
     }
 
 
+def render_html(report: Report) -> str:
+    """A report (:mod:`engine.reports.structure`) as one printable page: its text blocks,
+    metric cards and charts as inline SVG."""
+    return (
+        _environment()
+        .get_template("diagnosis.html.j2")
+        .render(
+            report=report,
+            font=FONT,
+            generated=t("app.report.generated", report.lang, date=date.today().isoformat()),
+            privacy=t("app.report.footer", report.lang),
+            svg_bars=lambda chart: bars_svg(list(chart.rows), chart.color or charts.ACCENT),
+            svg_timeline=lambda chart: timeline_svg(chart.rows),
+        )
+    )
+
+
 def to_html(
     diagnosis: Diagnosis,
     facts: Facts | None = None,
     lang: str = "ja",
     profile: LeadProfile | ProfileSummary | None = None,
 ) -> str:
-    """The printable report of one diagnosis (and the lead list's counts, if any)."""
-    categories = profile.categories if profile is not None else {}
-    ratings = (
-        {k: v for k, v in facts.sales.ratings.model_dump().items() if v is not None}
-        if facts is not None
-        else {}
-    )
-    waterfall = charts.placement_waterfall(diagnosis, profile, lang)
-    capacity = charts.capacity_data(diagnosis.capacity, lang)
-    return (
-        _environment()
-        .get_template("diagnosis.html.j2")
-        .render(
-            d=diagnosis,
-            lang=lang,
-            font=FONT,
-            today=date.today().isoformat(),
-            tr=lambda key, **params: t(key, lang, **params),
-            num=_num,
-            profile=profile,
-            composition=bars_svg(charts.composition_data(categories, lang)) if categories else None,
-            sales_profile=bars_svg(charts.sales_profile_data(ratings, lang)) if ratings else None,
-            waterfall=bars_svg(waterfall["rows"], charts.IS_COLOR) if waterfall["rows"] else None,
-            waterfall_title=waterfall["title"],
-            initiatives=sorted(diagnosis.initiatives, key=lambda i: i.rank),
-            capacity=bars_svg(capacity, "#c92a2a") if capacity else None,
-            roadmap=charts.roadmap_data(diagnosis.roadmap, lang),
-            roadmap_timeline=timeline_svg(diagnosis.roadmap, lang),
-        )
-    )
+    """The printable report of one diagnosis (and the lead list's counts, if any), in
+    ``lang``: redone in ``lang`` from the facts when the diagnosis is in the other one."""
+    lang = "en" if lang == "en" else "ja"
+    if lang != diagnosis.lang and facts is not None:
+        diagnosis = diagnose(facts, diagnosis.profile, lang)
+    return render_html(build_report(diagnosis, profile))
 
 
 def team_to_html(report: TeamReport) -> str:

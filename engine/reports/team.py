@@ -16,32 +16,8 @@ from datetime import datetime
 from engine.core.i18n import t
 from engine.core.vocab import PHASES
 from engine.reports.charts import team_chart_rows
+from engine.reports.structure import Column, Table
 from engine.team.models import ROLES, Response, TeamResult, TeamRound
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its title, for numbers how many decimals are shown, and whether its
-    cells are user text (escaped by each flavour, never interpreted)."""
-
-    title: str
-    decimals: int | None = None
-    user_text: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """Columns and rows of cells (text, or a number shown with the column's decimals)."""
-
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[str | float, ...], ...]
-
-    def cell_text(self, row: tuple[str | float, ...]) -> list[str]:
-        """The row's cells as text, numbers with their column's decimals."""
-        return [
-            f"{value:.{column.decimals}f}" if column.decimals is not None else str(value)
-            for column, value in zip(self.columns, row, strict=True)
-        ]
 
 
 @dataclass(frozen=True)

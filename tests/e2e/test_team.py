@@ -4,6 +4,7 @@ browsers, the lead sees the flagged disagreement, then withdraws the link."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,6 +22,9 @@ RATERS = [
 ]
 PHASES = ("appointment", "relationship", "opportunity", "closing")
 
+# The shared test machine can be slow: wait on each condition up to 30 s, not Playwright's 5 s.
+WAIT = 30_000
+
 
 def rate(page: Page, invite_url: str, role: str, ratings: dict[str, int]) -> None:
     page.goto(invite_url)
@@ -32,10 +36,10 @@ def rate(page: Page, invite_url: str, role: str, ratings: dict[str, int]) -> Non
         slider.press("Home")
         for _ in range(ratings[phase] - 1):
             slider.press("ArrowRight")
-        expect(slider).to_have_value(str(ratings[phase]))
+        expect(slider).to_have_value(str(ratings[phase]), timeout=WAIT)
     page.get_by_role("button", name=t("team.member.submit", "ja")).click()
-    expect(page.get_by_text(t("team.member.saved", "ja"))).to_be_visible()
-    expect(page).to_have_url(re.compile(r"[?&]member="))
+    expect(page.get_by_text(t("team.member.saved", "ja"))).to_be_visible(timeout=WAIT)
+    expect(page).to_have_url(re.compile(r"[?&]member="), timeout=WAIT)
 
 
 def test_three_raters_disagree_and_the_lead_sees_it(app_url, browser, page):
@@ -44,9 +48,9 @@ def test_three_raters_disagree_and_the_lead_sees_it(app_url, browser, page):
     page.goto(f"{app_url}/team")
     page.get_by_label(t("team.start.company", "ja")).fill("テスト工業株式会社")
     page.get_by_role("button", name=t("team.start.submit", "ja")).click()
-    expect(page.get_by_text(t("team.start.created", "ja"))).to_be_visible()
+    expect(page.get_by_text(t("team.start.created", "ja"))).to_be_visible(timeout=WAIT)
     links = page.get_by_test_id("stCode")
-    expect(links).to_have_count(2)
+    expect(links).to_have_count(2, timeout=WAIT)
     lead_url, invite_url = (links.nth(i).inner_text().strip() for i in range(2))
     assert "team_admin=" in lead_url and "team=" in invite_url
 
@@ -60,7 +64,7 @@ def test_three_raters_disagree_and_the_lead_sees_it(app_url, browser, page):
             ctx.close()
 
     page.goto(lead_url)
-    expect(page.get_by_text(t("team.lead.answered", "ja", count=3))).to_be_visible()
+    expect(page.get_by_text(t("team.lead.answered", "ja", count=3))).to_be_visible(timeout=WAIT)
     flag = t(
         "team.result.flag_note",
         "ja",
@@ -70,12 +74,43 @@ def test_three_raters_disagree_and_the_lead_sees_it(app_url, browser, page):
         spread="4.0",
     )
     warnings = page.get_by_test_id("stAlertContentWarning")
-    expect(warnings).to_have_count(1)
-    expect(warnings).to_contain_text(flag)
-    expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    expect(warnings).to_have_count(1, timeout=WAIT)
+    expect(warnings).to_contain_text(flag, timeout=WAIT)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible(timeout=WAIT)
 
     page.get_by_role("button", name=t("team.lead.revoke", "ja")).click()
-    expect(page.get_by_text(t("team.lead.revoked_done", "ja"))).to_be_visible()
+    expect(page.get_by_text(t("team.lead.revoked_done", "ja"))).to_be_visible(timeout=WAIT)
     page.goto(invite_url)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_text(t("team.revoked", "ja"))
-    expect(page.get_by_role("slider")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_text(
+        t("team.revoked", "ja"), timeout=WAIT
+    )
+    expect(page.get_by_role("slider")).to_have_count(0, timeout=WAIT)
+
+
+HOSTILE = "[ログイン](http://evil.example/login) ![t](http://evil.example/t.png)"
+
+
+def test_hostile_company_name_renders_as_text(app_url, page):
+    """Test that a company name holding a Markdown link and image shows as its literal text
+    in the lead's and a member's heading, draws no link or image, and makes the browser
+    request nothing from the host it names."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{app_url}/team")
+    page.get_by_label(t("team.start.company", "ja")).fill(HOSTILE)
+    page.get_by_role("button", name=t("team.start.submit", "ja")).click()
+    expect(page.get_by_text(t("team.start.created", "ja"))).to_be_visible(timeout=WAIT)
+    invite_url = page.get_by_test_id("stCode").nth(1).inner_text().strip()
+    for key in ("team.lead.heading", "team.member.heading"):
+        heading = page.get_by_test_id("stHeading").filter(has_text="evil")
+        expect(heading).to_have_count(1, timeout=WAIT)
+        # The text shown is the name as typed (word joiners, invisible, keep it unlinked).
+        assert heading.inner_text().replace("\u2060", "") == t(key, "ja", company=HOSTILE)
+        expect(page.locator('a[href*="evil.example"], img[src*="evil.example"]')).to_have_count(
+            0, timeout=WAIT
+        )
+        page.goto(invite_url)
+    hosts = {urlparse(url).hostname for url in requested} - {urlparse(app_url).hostname}
+    # Streamlit's own favicon from fonts.gstatic.com is issue 15 item 8 (the app is to serve
+    # its icon itself): drop it from this set once that lands.
+    assert hosts <= {"fonts.gstatic.com"}, hosts

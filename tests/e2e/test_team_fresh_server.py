@@ -9,6 +9,9 @@ from engine.core.i18n import t
 from engine.store.db import Store
 from tests.e2e.server import start_app, stop_app
 
+# The shared test machine can be slow: wait on each condition up to 30 s, not Playwright's 5 s.
+WAIT = 30_000
+
 
 def test_invite_link_as_first_request_of_a_fresh_server(browser, tmp_path):
     """Test that an invite link opened as the very first request of a new server shows the
@@ -27,12 +30,12 @@ def test_invite_link_as_first_request_of_a_fresh_server(browser, tmp_path):
         page.goto(f"{url}/team?team={new.invite_token}")
         expect(
             page.get_by_text(t("team.member.heading", "ja", company="テスト工業"))
-        ).to_be_visible()
-        expect(page.get_by_role("radio", name="English")).to_be_visible()
+        ).to_be_visible(timeout=WAIT)
+        expect(page.get_by_role("radio", name="English")).to_be_visible(timeout=WAIT)
         page.get_by_test_id("stSelectbox").click()
         page.get_by_role("option", name=t("team.role.sales", "ja"), exact=True).click()
         page.get_by_role("button", name=t("team.member.submit", "ja")).click()
-        expect(page.get_by_text(t("team.member.saved", "ja"))).to_be_visible()
+        expect(page.get_by_text(t("team.member.saved", "ja"))).to_be_visible(timeout=WAIT)
         context.close()
     finally:
         stop_app(proc)
