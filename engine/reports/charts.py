@@ -153,7 +153,8 @@ def roadmap_data(roadmap: dict[str, list[str]], lang: str = "ja") -> list[dict]:
             "key": h,
             "label": t(f"app.horizons.{h}", lang),
             "month": m,
-            "goals": list((roadmap or {}).get(h, [])),
+            # roadmap items are {text, kpi} objects; older callers hand plain strings
+            "goals": [field(g, "text", g) for g in (roadmap or {}).get(h, [])],
         }
         for h, m in ROADMAP_MONTHS.items()
     ]

@@ -43,7 +43,10 @@ def to_markdown(diagnosis: Diagnosis, facts: Facts | None = None, lang: str | No
     strength = t("diagnosis.labels.list_separator", lang).join(
         f"{label('phases', p)} {fmt_number(v)}" for p, v in sp.ratings.items()
     )
-    strength += f" — {r('strongest', phase=label('phases', sp.strongest_phase))}"
+    if sp.strongest_phase:
+        strength += f" — {r('strongest', phase=label('phases', sp.strongest_phase))}"
+    else:
+        strength += f" — {r('no_strongest')}"
     if sp.closing_heavy:
         strength += f" ({r('closing_heavy')})"
     out += [
@@ -95,7 +98,7 @@ def to_markdown(diagnosis: Diagnosis, facts: Facts | None = None, lang: str | No
     out += [f"## {r('roadmap_title')}", ""]
     for horizon, goals in d.roadmap.items():
         out += [f"### {label('horizons', horizon)}", ""]
-        out += [f"- {goal}" for goal in goals] + [""]
+        out += [f"- {goal.text}" for goal in goals] + [""]
 
     out += _kpi_section(d, r, label)
     out += _assumptions_section(d, r, lang)
