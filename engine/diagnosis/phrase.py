@@ -197,7 +197,7 @@ def roadmap(d: Decision, p: Plan, r: Rules, vals: dict, lang: str) -> dict[str, 
             text = fill(item(lang), local)
             if text is None:
                 continue
-            quoted = {n.removeprefix("kpi_") for n in placeholders(item(lang))}
+            quoted = {n[4:] for n in placeholders(item(lang)) if n.startswith("kpi_")}
             kpi = {k: kpis[k] for k in KPI_NAMES if k in quoted and k in kpis}
             goals.append(RoadmapItem(text=text, kpi=kpi))
         out[horizon] = goals

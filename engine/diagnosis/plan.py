@@ -45,7 +45,8 @@ DECIMALS = 4  # every number the plan stores; comparisons are made on the stored
 
 def _floor(value: float) -> float:
     """Rounded down to the stored decimals, so a capped number never exceeds its cap."""
-    return math.floor(value * 10**DECIMALS) / 10**DECIMALS
+    # the inner round absorbs binary noise (1.0171 * 10**4 == 10170.999…), not real digits
+    return math.floor(round(value * 10**DECIMALS, 6)) / 10**DECIMALS
 
 
 class _Out(BaseModel):
@@ -329,7 +330,6 @@ def _kpis(f: Funnel, won, sql, mql, ramp, target_1y, target_2y, target_leads, th
     out["2y"] = {"target_leads": max(target_2y, target_leads)}
     if won is None:
         return out
-    won, sql, mql = _floor(won), _floor(sql), _floor(mql)
     out["3m"] = {"mql_per_month": _floor(ramp * mql), "sql_per_month": _floor(ramp * sql)}
     out["3m"]["won_per_month"] = _floor(ramp * won) if 3 > lag else 0.0
     if lag >= th.sql_only_year1_cycle_months:
