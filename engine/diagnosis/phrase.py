@@ -67,6 +67,11 @@ def values(m: Measures, d: Decision, p: Plan, r: Rules, bench: Any, lang: str) -
         "sla_source": bench.plan.sla_follow_up_business_days.citation(lang),
     }
     out.update(_headcount_values(p, bench, lang))
+    sep = t("diagnosis.labels.list_separator", lang)
+    out["lead_sources"] = (
+        sep.join(t(f"diagnosis.labels.lead_sources.{x}", lang) for x in m.lead_sources) or None
+    )
+    out["ma_tool"] = t(f"diagnosis.labels.ma_tools.{m.ma_tool}", lang) if m.ma_tool else None
     for phase, v in m.ratings.items():
         out[phase] = fmt_number(v)
     for n, i in zip(("first", "second", "third"), d.order, strict=True):

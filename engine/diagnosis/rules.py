@@ -96,6 +96,8 @@ PLACEHOLDERS = ALWAYS_PLACEHOLDERS | {
     "ramp_pct",
     "partners",
     "strongest_phase",
+    "lead_sources",
+    "ma_tool",
 }
 # a roadmap sentence quotes its horizon's KPIs (the plan's) as {kpi_<name>}
 KPI_NAMES = (

@@ -62,6 +62,11 @@ class Signals(BaseModel):
     weak_pull: bool  # appointment and relationship both at most weak_rating_max
     has_partners: bool  # the profiled list holds partner rows
     rates_from_list: bool  # at least one rate read from the list's own stages
+    has_lead_sources: bool
+    sources_business_cards: bool  # reps' business cards are a lead source
+    sources_referral: bool  # referrals are a lead source (partners and introducers)
+    sales_keeps_nurturing: bool  # reps keep following leads after the first meeting
+    has_ma_tool: bool
 
 
 # predicates known before the placement is decided
@@ -134,6 +139,9 @@ class Measures:
     scoring_ready: bool
     base_goal_1y: int  # the lead base the thresholds ask for in a year / two years
     base_goal_2y: int
+    lead_sources: tuple[str, ...] = ()
+    ma_tool: str | None = None
+    keeps_nurturing: bool = False
 
     @property
     def win_rate(self) -> float:
@@ -205,6 +213,9 @@ def measure(res: Resolved, summary: dict[str, Any] | None, th: Any) -> Measures:
             "comfortable": target_leads,
         }[lead_base],
         base_goal_2y=max(th.lead_base_comfortable, target_leads),
+        lead_sources=tuple(facts.marketing.lead_sources or ()),
+        ma_tool=facts.marketing.ma_tool,
+        keeps_nurturing=bool(facts.sales.keeps_nurturing),
     )
 
 
@@ -277,4 +288,9 @@ def signals(m: Measures, th: Any) -> Signals:
         weak_pull=ratings["appointment"] <= weak and ratings["relationship"] <= weak,
         has_partners=m.partners > 0,
         rates_from_list=any(r.source == "list" for r in m.funnel.rates.values()),
+        has_lead_sources=bool(m.lead_sources),
+        sources_business_cards="business_cards" in m.lead_sources,
+        sources_referral="referral" in m.lead_sources,
+        sales_keeps_nurturing=m.keeps_nurturing,
+        has_ma_tool=m.ma_in_use and m.ma_tool is not None,
     )
