@@ -22,6 +22,8 @@ CONTRACT_KEYS = [
     "warnings",
     "roadmap",
     "assumed",
+    "strongest_phase",
+    "plan",
 ]
 
 
@@ -43,7 +45,15 @@ def test_facts_to_json_contract(capsys):
         "workable",
     )
     assert data["inside_sales"]["placement"] == "qualify_before_sales"
-    assert [w["id"] for w in data["warnings"]] == ["marketing_sales_gap"]
+    # 150 new leads × 17.5% × 50% × 50% × 25% = 1.64 deals a month: 19.7 a year of the 60 asked
+    assert [w["id"] for w in data["warnings"]] == ["goal_beyond_inflow", "marketing_sales_gap"]
+    assert data["plan"]["deals_per_year"] == {
+        "goal": 60,
+        "reachable_now": 19.6875,
+        "capacity": 96.0,
+        "promised_1y": 9.8,  # 1.64 a month for the 6 months after a 6-month cycle
+    }
+    assert data["strongest_phase"] == "closing"
     assert "sales.win_rate" in data["assumed"]
     assert (
         "クロージング 5" in data["inside_sales"]["reasons"][0]

@@ -106,15 +106,30 @@ def test_lists_must_keep_an_unconditional_fallback(tmp_path):
 
 
 def test_benchmarks_are_cited():
-    """Test that each benchmark has a value, a source, a year field and a reliability."""
+    """Test that each rate has a value inside its published range, a source, a year field and
+    a reliability in both languages, and that no rate cites the undated glossary alone for
+    the opportunity and win rates."""
     b = benchmarks()
-    for key in ("lead_to_mql", "mql_to_sal", "sal_to_sql", "win_rate"):
+    for key in ("lead_to_mql", "mql_to_sal", "sal_to_sql", "sql_to_won"):
         rate = b.rates[key]
-        assert 0 < rate.value < 1 and rate.source and rate.reliability
-    assert b.rates["win_rate"].value == 0.25
+        assert 0 < rate.low <= rate.value <= rate.high < 1 and rate.source
+        assert rate.reliability("ja") and rate.reliability("en")
+    assert (b.rates["sql_to_won"].value, b.rates["sql_to_won"].year) == (0.25, 2014)
+    assert b.rates["sql_to_won"].source == "Implisit"
+    assert (b.rates["sal_to_sql"].source, b.rates["sal_to_sql"].year) == ("Aporo", 2025)
+    assert b.rates["lead_to_mql"].citation("ja").endswith("年不明")
+    assert b.rates["lead_to_mql"].range == "10–25%"
     raw = yaml.safe_load(BENCHMARKS_PATH.read_text(encoding="utf-8"))
     assert all("year" in r for r in raw["rates"].values())
-    assert b.fact_defaults["sales.win_rate"].rate == "win_rate"
+    assert b.fact_defaults["sales.win_rate"].rate == "sql_to_won"
+
+
+def test_inside_sales_workload_is_editable_and_cited():
+    """Test that one inside-sales rep's monthly MQLs come from the cited calls a day:
+    45 calls × 20 days ÷ 6 touches per MQL = 150."""
+    w = benchmarks().inside_sales_workload
+    assert w.calls_per_day.value == 45 and w.calls_per_day.source.startswith("IS factory")
+    assert w.mql_per_rep_month == 150
 
 
 def test_benchmark_default_for_unknown_path_refused(tmp_path):

@@ -9,8 +9,16 @@ import yaml
 
 from engine.core.errors import ConfigError
 from engine.diagnosis.decide import decide
+from engine.diagnosis.diagnose import diagnose
+from engine.diagnosis.plan import plan_predicates
 from engine.diagnosis.rules import RULES_PATH, load_rules, rules
-from engine.diagnosis.signals import BASE_PREDICATES, PREDICATES, Signals, holds
+from engine.diagnosis.signals import (
+    BASE_PREDICATES,
+    PLAN_PREDICATES,
+    PREDICATES,
+    Signals,
+    holds,
+)
 
 
 def _rules_with(tmp_path: Path, when: list[str]) -> Path:
@@ -51,7 +59,11 @@ def test_holds_refuses_a_name_it_was_not_given():
     assert not holds(["not_has_goal"], {"has_goal": True})
 
 
-def test_decisions_know_every_predicate_of_the_vocabulary():
-    """Test that after the decide stage every predicate of the vocabulary has a value."""
+def test_decisions_and_plan_know_every_predicate_of_the_vocabulary():
+    """Test that after the decide stage every predicate but the plan's has a value, and the
+    plan supplies exactly the rest."""
     sig = Signals(**dict.fromkeys(BASE_PREDICATES, False))
-    assert set(decide(sig, rules()).predicates) == PREDICATES
+    decided = set(decide(sig, rules()).predicates)
+    assert decided == PREDICATES - PLAN_PREDICATES
+    d = diagnose({"marketing": {"target_leads": 500}}, lang="en")
+    assert set(plan_predicates(d.plan, 500, rules().thresholds)) == PLAN_PREDICATES

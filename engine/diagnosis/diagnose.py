@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.core.i18n import t
-from engine.core.vocab import HORIZONS, PHASES
+from engine.core.vocab import PHASES
 from engine.diagnosis import phrase
 from engine.diagnosis.decide import decide
 from engine.diagnosis.facts import Facts
@@ -30,10 +30,11 @@ from engine.diagnosis.model import (
     InsideSalesAdvice,
     Kpis,
     RateUsed,
+    RoadmapItem,
     SalesProfile,
 )
-from engine.diagnosis.plan import capacity, kpis
-from engine.diagnosis.rules import benchmarks, fill, rules, sentences
+from engine.diagnosis.plan import capacity_view, kpis_view, plan, plan_predicates
+from engine.diagnosis.rules import benchmarks, rules
 from engine.diagnosis.signals import Measures, measure, signals
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "InsideSalesAdvice",
     "Kpis",
     "RateUsed",
+    "RoadmapItem",
     "SalesProfile",
     "diagnose",
     "fmt_count",
@@ -67,11 +69,21 @@ def diagnose(facts: Facts | dict, profile: Any = None, lang: str = "ja") -> Diag
     m = measure(res, summary, r.thresholds)
     sig = signals(m, r.thresholds)
     decision = decide(sig, r)
-    numbers = kpis(m, res, lang, decision.predicates["inside_sales_placed"])
-    vals = phrase.values(m, decision, numbers, r, bench, lang)
-    pred = decision.predicates
-
-    roadmap = {h: sentences(r.roadmap[h], pred, vals, lang) for h in HORIZONS}
+    placed = decision.predicates["inside_sales_placed"]
+    the_plan = plan(
+        m.funnel,
+        target_leads=m.target_leads,
+        base_goal_1y=m.base_goal_1y,
+        base_goal_2y=m.base_goal_2y,
+        inflow=m.inflow,
+        headcount=m.headcount,
+        per_rep=m.per_rep,
+        placed=placed,
+        bench=bench,
+        th=r.thresholds,
+    )
+    decision.predicates.update(plan_predicates(the_plan, m.target_leads, r.thresholds))
+    vals = phrase.values(m, decision, the_plan, r, bench, lang)
     return Diagnosis(
         target_leads=m.target_leads,
         target_leads_source=m.source,
@@ -79,16 +91,19 @@ def diagnose(facts: Facts | dict, profile: Any = None, lang: str = "ja") -> Diag
         inside_sales=InsideSalesAdvice(
             placement=decision.placement,
             reasons=phrase.placement_reasons(decision, r, vals, lang),
+            headcount=the_plan.headcount,
         ),
         initiatives=phrase.initiatives(decision, r, vals, lang),
         warnings=phrase.alerts(decision, r, vals, lang),
-        roadmap=roadmap,
+        roadmap=phrase.roadmap(decision, the_plan, r, vals, lang),
         assumed=[a.path for a in _assumptions(res, m)],
+        strongest_phase=m.strongest,
+        plan=the_plan,
         lang=lang,
         rules_version=r.version,
-        lead_base_reason=fill(r.lead_base[m.lead_base](lang), vals) or "",
-        kpis=numbers,
-        capacity=capacity(m, sig.capacity_exceeded),
+        lead_base_reason=phrase.lead_base_reason(m, decision, r, vals, lang),
+        kpis=kpis_view(the_plan, m.funnel, bench, m.target_leads, lang, placed),
+        capacity=capacity_view(m.funnel, m.headcount, m.per_rep),
         sales_profile=_sales_profile(m, facts),
         sharpen=_sharpen(facts, res, m.source, lang),
         assumptions=_assumptions(res, m),

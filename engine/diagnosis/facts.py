@@ -50,6 +50,8 @@ Industry = Literal[
     "other",
 ]
 Style = Literal["route", "high_volume", "long_cycle", "other"]
+LeadSource = Literal["trade_show", "webinar", "website", "ads", "referral", "business_cards"]
+MaTool = Literal["marketo", "hubspot", "account_engagement", "other"]
 
 
 def _number(lo: float, hi: float | None = None, whole: bool = False, rate: bool = False):
@@ -119,7 +121,9 @@ class Marketing(_Section):
     target_leads: Count = None
     monthly_new_leads: Count = None
     ma_in_use: StrictBool | None = None
+    ma_tool: MaTool | None = None
     mql_definition_agreed: StrictBool | None = None
+    lead_sources: list[LeadSource] | None = None
     conversion_rates: ConversionRates = ConversionRates()
 
     @model_validator(mode="after")
@@ -163,6 +167,7 @@ class Sales(_Section):
     inside_sales_headcount: Count = None
     sales_cycle_months: Months = None
     opportunities_per_rep_month: Amount = None
+    keeps_nurturing: StrictBool | None = None  # reps keep following leads after a first meeting
     win_rate: Rate = None
     ratings: Ratings = Ratings()
     rating_spread: RatingSpread | None = None

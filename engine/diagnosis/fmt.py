@@ -30,3 +30,10 @@ def fmt_pct(share: float) -> str:
 def exact(value: float | int) -> Fraction:
     """A decimal input (0.25, 0.3) as an exact fraction, so "30% exactly" is not "just over"."""
     return Fraction(str(value))
+
+
+def fmt_fte(value: float) -> str:
+    """People's workload: two decimals under one person (``0.12``), else one (``1.4``)."""
+    if value < 1:
+        return f"{value:.2f}"
+    return fmt_number(round(value, 1))

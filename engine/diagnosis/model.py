@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.diagnosis.plan import Headcount, Plan
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -16,6 +18,7 @@ class InsideSalesAdvice(_Out):
 
     placement: str
     reasons: list[str]
+    headcount: Headcount | None = None
 
 
 class InitiativeAdvice(_Out):
@@ -32,6 +35,13 @@ class Alert(_Out):
 
     id: str
     text: str
+
+
+class RoadmapItem(_Out):
+    """One roadmap goal: its text and the plan's KPIs it quotes."""
+
+    text: str
+    kpi: dict[str, float] = {}
 
 
 class RateUsed(_Out):
@@ -71,7 +81,7 @@ class SalesProfile(_Out):
     """The sales team's strength by phase."""
 
     ratings: dict[str, float]
-    strongest_phase: str
+    strongest_phase: str | None  # None when phases tie at the top
     closing_heavy: bool
     rating_spread: dict[str, float] | None = None
     raters: int | None = None
@@ -95,8 +105,10 @@ class Diagnosis(_Out):
     inside_sales: InsideSalesAdvice
     initiatives: list[InitiativeAdvice]
     warnings: list[Alert]
-    roadmap: dict[str, list[str]]
+    roadmap: dict[str, list[RoadmapItem]]
     assumed: list[str]
+    strongest_phase: str | None
+    plan: Plan
     # for reports and charts
     lang: str
     rules_version: int
@@ -117,6 +129,8 @@ class Diagnosis(_Out):
             "inside_sales": self.inside_sales.model_dump(),
             "initiatives": [i.model_dump() for i in self.initiatives],
             "warnings": [w.model_dump() for w in self.warnings],
-            "roadmap": {k: list(v) for k, v in self.roadmap.items()},
+            "roadmap": {k: [i.model_dump() for i in v] for k, v in self.roadmap.items()},
             "assumed": list(self.assumed),
+            "strongest_phase": self.strongest_phase,
+            "plan": self.plan.contract(),
         }

@@ -425,11 +425,14 @@ def _check_options(q: Question, at: str) -> None:
 
 
 def _check_maps_to(q: Question, at: str) -> None:
-    if q.type in ("multi_choice", "text"):
+    if q.type == "text":
         raise ConfigError(
             "diagnosis.invalid.wrong_type_for_path", field=f"{at}.maps_to", ref=q.maps_to
         )
-    if q.type in ("single_choice",) or (q.type == "boolean" and q.options):
+    if q.type == "multi_choice":
+        # the fact holds the list of chosen values: each option alone must fit it
+        samples = [[o.value] for o in q.options or []]
+    elif q.type in ("single_choice",) or (q.type == "boolean" and q.options):
         samples = [o.value for o in q.options or []]
     elif q.type == "boolean":
         samples = [True, False]

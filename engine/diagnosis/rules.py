@@ -51,6 +51,8 @@ ALWAYS_PLACEHOLDERS = frozenset(
         "style",
         "ae_per_sdr",
         "ae_source",
+        "sla_days",
+        "sla_source",
     }
 )
 PLACEHOLDERS = ALWAYS_PLACEHOLDERS | {
@@ -81,7 +83,32 @@ PLACEHOLDERS = ALWAYS_PLACEHOLDERS | {
     "capacity",
     "spread_phases",
     "lead_gen_per_month",
+    "reachable_now",
+    "reach_share",
+    "needed_headcount",
+    "is_recommended",
+    "is_workload_fte",
+    "is_mql_per_month",
+    "is_mql_per_rep_month",
+    "is_source",
+    "promised_1y",
+    "lag_months",
+    "ramp_pct",
+    "partners",
+    "strongest_phase",
+    "lead_sources",
+    "ma_tool",
 }
+# a roadmap sentence quotes its horizon's KPIs (the plan's) as {kpi_<name>}
+KPI_NAMES = (
+    "target_leads",
+    "mql_per_month",
+    "sql_per_month",
+    "won_per_month",
+    "pipeline",
+    "leads_per_month",
+)
+KPI_PLACEHOLDERS = frozenset(f"kpi_{k}" for k in KPI_NAMES)
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -107,6 +134,9 @@ class Thresholds(_Data):
     list_non_target_share_max: float = Field(ge=0, le=1)
     perception_gap_max: float = Field(ge=0)
     rating_spread_min: float = Field(gt=0, le=4)
+    weak_rating_max: float = Field(ge=1, le=5)  # a phase rated at most this is weak
+    even_ratings_spread_max: float = Field(ge=0, le=4)  # ratings this close: no strong phase
+    sql_only_year1_cycle_months: float = Field(gt=0)  # cycles this long: year 1 promises SQL
 
 
 class PlacementRule(_Data):
@@ -138,10 +168,12 @@ class Initiative(_Data):
 
 class WarningRule(Sentence):
     id: Literal[
+        "goal_beyond_inflow",
+        "capacity_exceeded",
+        "mql_definition_missing",
         "marketing_sales_gap",
         "list_needs_cleaning",
         "perception_gap_leads",
-        "capacity_exceeded",
         "rating_disagreement",
     ]
 
@@ -152,6 +184,7 @@ class Rules(_Data):
     version: Literal[1]
     thresholds: Thresholds
     lead_base: dict[Literal["insufficient", "workable", "comfortable"], Sentence]
+    lead_base_notes: list[Sentence] = []
     inside_sales: InsideSales
     initiative_order: list[InitiativeOrder] = Field(min_length=1)
     initiatives: dict[Literal["lead_gen", "content", "scoring"], Initiative]
@@ -159,20 +192,69 @@ class Rules(_Data):
     roadmap: dict[Literal["1m", "3m", "1y", "2y"], list[Sentence]]
 
 
-class Rate(_Data):
-    """A cited benchmark figure."""
+class Figure(_Data):
+    """A cited figure: its value, where it comes from, the year and how far to trust it."""
 
     value: float = Field(gt=0)
-    range: str
+    low: float | None = Field(default=None, gt=0)
+    high: float | None = Field(default=None, gt=0)
     source: str = Field(min_length=1)
     year: int | None
-    reliability: str = Field(min_length=1)
-    label: Text
+    reliability: Text
 
     def citation(self, lang: str = "ja") -> str:
-        """``source, year`` as a report prints it (\"undated\" when the source gives none)."""
-        year = str(self.year) if self.year else ("年不明" if lang == "ja" else "undated")
+        """``source, year`` as a report prints it (\"year unknown\" when none is known)."""
+        year = str(self.year) if self.year else ("年不明" if lang == "ja" else "year unknown")
         return f"{self.source}, {year}"
+
+
+class Rate(Figure):
+    """A cited conversion rate (or ratio) with the range it was published with."""
+
+    low: float = Field(gt=0)
+    high: float = Field(gt=0)
+    label: Text
+
+    @property
+    def range(self) -> str:
+        """``"10–25%"`` for shares, ``"1.5–3.4"`` for ratios."""
+        if self.high <= 1:
+            return f"{_pct(self.low)}–{_pct(self.high)}%"
+        return f"{_num(self.low)}–{_num(self.high)}"
+
+
+def _pct(share: float) -> str:
+    return _num(round(share * 100, 1))
+
+
+def _num(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
+
+
+class Workload(_Data):
+    """What one inside-sales rep can work in a month, to size the team from its workload."""
+
+    calls_per_day: Figure
+    working_days_per_month: Figure
+    touches_per_mql: Figure
+    touches_per_base_lead: Figure
+    calldown_months: Figure
+
+    @property
+    def touches_per_rep_month(self) -> float:
+        return self.calls_per_day.value * self.working_days_per_month.value
+
+    @property
+    def mql_per_rep_month(self) -> float:
+        return self.touches_per_rep_month / self.touches_per_mql.value
+
+
+class PlanDefaults(_Data):
+    """How the plan ramps and which list counts it trusts."""
+
+    ramp_3m_share: Figure
+    list_rate_min_rows: int = Field(ge=1)
+    sla_follow_up_business_days: Figure
 
 
 class FactDefault(_Data):
@@ -189,6 +271,8 @@ class Benchmarks(_Data):
 
     version: Literal[1]
     rates: dict[str, Rate]
+    inside_sales_workload: Workload
+    plan: PlanDefaults
     fact_defaults: dict[str, FactDefault]
     no_default: list[str]
 
@@ -235,7 +319,7 @@ def load_benchmarks(path: str | Path = BENCHMARKS_PATH) -> Benchmarks:
         "lead_to_mql",
         "mql_to_sal",
         "sal_to_sql",
-        "win_rate",
+        "sql_to_won",
         "ae_per_sdr",
         "target_share",
     ):
@@ -266,6 +350,7 @@ def _check_rules(r: Rules, name: str) -> None:
         if key not in r.lead_base:
             raise ConfigError("diagnosis.invalid.required", field=f"{name}: lead_base.{key}")
         _check_sentence(r.lead_base[key], f"{name}: lead_base.{key}", BASE_PREDICATES)
+    _check_sentences(r.lead_base_notes, f"{name}: lead_base_notes", BASE_PREDICATES, fallback=False)
     for i, rule in enumerate(r.inside_sales.rules):
         where = f"{name}: inside_sales.rules.{i}"
         _check_when(rule.when, where, BASE_PREDICATES)
@@ -299,7 +384,9 @@ def _check_rules(r: Rules, name: str) -> None:
     for key in HORIZONS:
         if key not in r.roadmap:
             raise ConfigError("diagnosis.invalid.required", field=f"{name}: roadmap.{key}")
-        _check_sentences(r.roadmap[key], f"{name}: roadmap.{key}", PREDICATES)
+        _check_sentences(
+            r.roadmap[key], f"{name}: roadmap.{key}", PREDICATES, extra=KPI_PLACEHOLDERS
+        )
 
 
 def _check_when(when: list[str], where: str, allowed: frozenset[str]) -> None:
@@ -311,10 +398,14 @@ def _check_when(when: list[str], where: str, allowed: frozenset[str]) -> None:
 
 
 def _check_sentences(
-    sentences: list[Sentence], where: str, allowed: frozenset[str], fallback: bool = True
+    sentences: list[Sentence],
+    where: str,
+    allowed: frozenset[str],
+    fallback: bool = True,
+    extra: frozenset[str] = frozenset(),
 ) -> None:
     for i, sentence in enumerate(sentences):
-        _check_sentence(sentence, f"{where}.{i}", allowed)
+        _check_sentence(sentence, f"{where}.{i}", allowed, extra)
     # a list must always say something: one sentence without conditions or unknown numbers
     if fallback and not any(
         not s.when and set(_PLACEHOLDER.findall(s.ja)) <= ALWAYS_PLACEHOLDERS for s in sentences
@@ -322,14 +413,21 @@ def _check_sentences(
         raise ConfigError("diagnosis.invalid.no_fallback", field=where)
 
 
-def _check_sentence(sentence: Sentence, where: str, allowed: frozenset[str]) -> None:
+def _check_sentence(
+    sentence: Sentence, where: str, allowed: frozenset[str], extra: frozenset[str] = frozenset()
+) -> None:
     _check_when(sentence.when, where, allowed)
     ja, en = set(_PLACEHOLDER.findall(sentence.ja)), set(_PLACEHOLDER.findall(sentence.en))
     if ja != en:
         raise ConfigError("diagnosis.invalid.placeholder_mismatch", field=where)
-    unknown = sorted(ja - PLACEHOLDERS)
+    unknown = sorted(ja - PLACEHOLDERS - extra)
     if unknown:
         raise ConfigError("diagnosis.invalid.unknown_placeholder", field=where, ref=unknown[0])
+
+
+def placeholders(template: str) -> list[str]:
+    """The ``{name}`` placeholders a template quotes, in order."""
+    return _PLACEHOLDER.findall(template)
 
 
 def fill(template: str, values: dict[str, str]) -> str | None:

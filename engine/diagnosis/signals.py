@@ -8,7 +8,6 @@ every ``when`` against ``PREDICATES``, so a name not defined here is a load erro
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,17 +18,12 @@ from pydantic import BaseModel, ConfigDict
 from engine.core.errors import InputError
 from engine.core.vocab import INITIATIVES, PHASES, PLACEMENTS
 from engine.diagnosis.fmt import exact
+from engine.diagnosis.plan import Funnel, funnel
 
 if TYPE_CHECKING:
     from engine.diagnosis.inputs import Resolved
 
 LeadBase = Literal["insufficient", "workable", "comfortable"]
-RATE_PATHS = {
-    "lead_to_mql": "marketing.conversion_rates.lead_to_mql",
-    "mql_to_sal": "marketing.conversion_rates.mql_to_sal",
-    "sal_to_sql": "marketing.conversion_rates.sal_to_sql",
-    "win_rate": "sales.win_rate",
-}
 
 
 class Signals(BaseModel):
@@ -55,17 +49,44 @@ class Signals(BaseModel):
     has_goal: bool
     has_inflow: bool
     has_capacity: bool
-    has_lead_gen_target: bool
     list_needs_cleaning: bool
     perception_gap: bool
     capacity_exceeded: bool
     rating_disagreement: bool
+    goal_beyond_inflow: bool  # today's inflow, at the plan's rates, reaches less than the goal
+    mql_definition_missing: bool  # MA in use, no MQL definition agreed with sales
+    has_strongest_phase: bool  # one phase rated above all others (no tie at the top)
+    ratings_even: bool  # highest minus lowest rating at most even_ratings_spread_max
+    weak_closing: bool  # closing at most weak_rating_max
+    weak_opportunity: bool  # opportunity creation at most weak_rating_max
+    weak_pull: bool  # appointment and relationship both at most weak_rating_max
+    has_partners: bool  # the profiled list holds partner rows
+    rates_from_list: bool  # at least one rate read from the list's own stages
+    has_lead_sources: bool
+    sources_business_cards: bool  # reps' business cards are a lead source
+    sources_referral: bool  # referrals are a lead source (partners and introducers)
+    sales_keeps_nurturing: bool  # reps keep following leads after the first meeting
+    has_ma_tool: bool
 
 
 # predicates known before the placement is decided
 BASE_PREDICATES = frozenset(Signals.model_fields)
 # predicates known once placement and initiative order are decided (engine.diagnosis.decide)
-LATE_PREDICATES = frozenset(
+# and once the plan is made (engine.diagnosis.plan.plan_predicates)
+PLAN_PREDICATES = frozenset(
+    {
+        "has_lead_gen_target",  # the lead base must grow in year 1
+        "lead_base_grows_2y",
+        "has_promise",  # the plan knows a monthly won rate to aim at
+        "won_in_3m",  # the sales cycle lets won deals count at 3 months
+        "year1_sql_only",  # a cycle of sql_only_year1_cycle_months or more
+        "has_goal_2y",
+        "is_shared_role",  # inside-sales workload under one person
+        "is_capped_by_ratio",
+        "has_needed_headcount",  # capacity exceeded and the reps the goal needs are known
+    }
+)
+LATE_PREDICATES = PLAN_PREDICATES | frozenset(
     {"inside_sales_placed"}
     | {f"placement_{p}" for p in PLACEMENTS}
     | {f"{n}_{i}" for n in ("first", "second", "third") for i in INITIATIVES}
@@ -97,7 +118,7 @@ class Measures:
     lead_base: LeadBase
     ratings: dict[str, float]
     closing_heavy: bool
-    strongest: str
+    strongest: str | None  # None when phases tie at the top
     style: str
     cycle: float
     is_headcount: int
@@ -107,23 +128,28 @@ class Measures:
     per_rep: float | None
     deals: int | None
     inflow: int | None
-    win_rate: float
-    rates: dict[str, float]
+    funnel: Funnel
     rows: int | None
     non_targets: int | None
+    partners: int
     needs_cleaning: bool
     gap: Fraction | None
     perception_gap: bool
-    needed_opps: Fraction | None
-    capacity: Fraction | None
     disagreeing: list[tuple[str, float]]
     scoring_ready: bool
-    target_goal_1y: int
-    lead_gen_per_month: int
+    base_goal_1y: int  # the lead base the thresholds ask for in a year / two years
+    base_goal_2y: int
+    lead_sources: tuple[str, ...] = ()
+    ma_tool: str | None = None
+    keeps_nurturing: bool = False
+
+    @property
+    def win_rate(self) -> float:
+        return self.funnel.value["sql_to_won"]
 
 
 def measure(res: Resolved, summary: dict[str, Any] | None, th: Any) -> Measures:
-    """The lead base, sales strength, capacity and list checks from facts and profile."""
+    """The lead base, sales strength, funnel and list checks from facts and profile."""
     facts = res.facts
     stated = facts.marketing.target_leads
     stated_is_own = stated is not None and "marketing.target_leads" not in facts.assumed
@@ -138,17 +164,11 @@ def measure(res: Resolved, summary: dict[str, Any] | None, th: Any) -> Measures:
     top = max(ratings.values())
     ma_in_use = bool(res.get("marketing.ma_in_use"))
     mql_agreed = bool(res.get("marketing.mql_definition_agreed"))
-    headcount, per_rep = facts.sales.headcount, facts.sales.opportunities_per_rep_month
-    deals, win_rate = facts.goals.new_deals_per_year, res.get("sales.win_rate")
     rows, non_targets, needs_cleaning, gap, perception_gap = _list_checks(
         summary, target_leads, stated if stated_is_own else None, th
     )
     spread = facts.sales.rating_spread
-    target_goal_1y = {
-        "insufficient": th.lead_base_workable,
-        "workable": th.lead_base_comfortable,
-        "comfortable": target_leads,
-    }[lead_base]
+    stages = (summary or {}).get("stages") or None
     return Measures(
         target_leads=target_leads,
         source=source,
@@ -162,29 +182,23 @@ def measure(res: Resolved, summary: dict[str, Any] | None, th: Any) -> Measures:
             and ratings["appointment"] <= th.closing_heavy_others_max
             and ratings["relationship"] <= th.closing_heavy_others_max
         ),
-        strongest=next(p for p in reversed(PHASES) if ratings[p] == top),
+        strongest=_strongest(ratings),
         style=res.get("sales.style"),
         cycle=res.get("sales.sales_cycle_months"),
         is_headcount=res.get("sales.inside_sales_headcount"),
         ma_in_use=ma_in_use,
         mql_agreed=mql_agreed,
-        headcount=headcount,
-        per_rep=per_rep,
-        deals=deals,
+        headcount=facts.sales.headcount,
+        per_rep=facts.sales.opportunities_per_rep_month,
+        deals=facts.goals.new_deals_per_year,
         inflow=facts.marketing.monthly_new_leads,
-        win_rate=win_rate,
-        rates={key: res.get(path) for key, path in RATE_PATHS.items()},
+        funnel=funnel(res, stages, res.bench.plan.list_rate_min_rows),
         rows=rows,
         non_targets=non_targets,
+        partners=int(((summary or {}).get("categories") or {}).get("partner", 0) or 0),
         needs_cleaning=needs_cleaning,
         gap=gap,
         perception_gap=perception_gap,
-        needed_opps=Fraction(deals) / 12 / exact(win_rate) if deals is not None else None,
-        capacity=(
-            exact(headcount) * exact(per_rep)
-            if headcount is not None and per_rep is not None
-            else None
-        ),
         disagreeing=[
             (p, v)
             for p in PHASES
@@ -193,9 +207,22 @@ def measure(res: Resolved, summary: dict[str, Any] | None, th: Any) -> Measures:
             and v >= th.rating_spread_min
         ],
         scoring_ready=lead_base == "comfortable" and ma_in_use and mql_agreed,
-        target_goal_1y=target_goal_1y,
-        lead_gen_per_month=math.ceil((target_goal_1y - target_leads) / 12),
+        base_goal_1y={
+            "insufficient": th.lead_base_workable,
+            "workable": th.lead_base_comfortable,
+            "comfortable": target_leads,
+        }[lead_base],
+        base_goal_2y=max(th.lead_base_comfortable, target_leads),
+        lead_sources=tuple(facts.marketing.lead_sources or ()),
+        ma_tool=facts.marketing.ma_tool,
+        keeps_nurturing=bool(facts.sales.keeps_nurturing),
     )
+
+
+def _strongest(ratings: dict[str, float]) -> str | None:
+    top = max(ratings.values())
+    leaders = [p for p in PHASES if ratings[p] == top]
+    return leaders[0] if len(leaders) == 1 else None
 
 
 def _list_checks(summary: dict[str, Any] | None, target_leads: int, stated: int | None, th: Any):
@@ -227,6 +254,8 @@ def _lead_base(target_leads: int, th: Any) -> LeadBase:
 def signals(m: Measures, th: Any) -> Signals:
     """The named yes/no facts the rules turn on."""
     cycle_long = m.cycle >= th.long_cycle_months
+    weak = th.weak_rating_max
+    ratings = m.ratings
     return Signals(
         lead_base_insufficient=m.lead_base == "insufficient",
         lead_base_workable=m.lead_base == "workable",
@@ -245,12 +274,23 @@ def signals(m: Measures, th: Any) -> Signals:
         has_profile=m.source == "profile",
         has_goal=m.deals is not None,
         has_inflow=m.inflow is not None,
-        has_capacity=m.capacity is not None,
-        has_lead_gen_target=m.lead_gen_per_month > 0,
+        has_capacity=m.funnel.capacity_opps is not None,
         list_needs_cleaning=m.needs_cleaning,
         perception_gap=m.perception_gap,
-        capacity_exceeded=bool(
-            m.needed_opps is not None and m.capacity is not None and m.needed_opps > m.capacity
-        ),
+        capacity_exceeded=m.funnel.capacity_exceeded,
         rating_disagreement=bool(m.disagreeing),
+        goal_beyond_inflow=m.funnel.goal_beyond_inflow,
+        mql_definition_missing=m.ma_in_use and not m.mql_agreed,
+        has_strongest_phase=m.strongest is not None,
+        ratings_even=max(ratings.values()) - min(ratings.values()) <= th.even_ratings_spread_max,
+        weak_closing=ratings["closing"] <= weak,
+        weak_opportunity=ratings["opportunity"] <= weak,
+        weak_pull=ratings["appointment"] <= weak and ratings["relationship"] <= weak,
+        has_partners=m.partners > 0,
+        rates_from_list=any(r.source == "list" for r in m.funnel.rates.values()),
+        has_lead_sources=bool(m.lead_sources),
+        sources_business_cards="business_cards" in m.lead_sources,
+        sources_referral="referral" in m.lead_sources,
+        sales_keeps_nurturing=m.keeps_nurturing,
+        has_ma_tool=m.ma_in_use and m.ma_tool is not None,
     )

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the models only type the signatures; Altair loads when a ch
     import altair as alt
 
     from engine.diagnosis.diagnose import Capacity, Diagnosis
+    from engine.diagnosis.model import RoadmapItem
     from engine.leads.models import ProfileSummary
     from engine.leads.profile import LeadAge, LeadProfile
 
@@ -152,14 +153,14 @@ def lead_age_data(lead_age: LeadAge | None, lang: str = "ja") -> list[dict]:
     ]
 
 
-def roadmap_data(roadmap: dict[str, list[str]], lang: str = "ja") -> list[dict]:
+def roadmap_data(roadmap: dict[str, list[RoadmapItem]], lang: str = "ja") -> list[dict]:
     """One row per horizon (1m, 3m, 1y, 2y) with its month and goals."""
     return [
         {
             "key": h,
             "label": t(f"app.horizons.{h}", lang),
             "month": m,
-            "goals": list((roadmap or {}).get(h, [])),
+            "goals": [item.text for item in (roadmap or {}).get(h, [])],
         }
         for h, m in ROADMAP_MONTHS.items()
     ]

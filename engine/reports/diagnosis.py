@@ -63,7 +63,10 @@ def _headline(d: Diagnosis, profile: LeadProfile | ProfileSummary | None, w: _Wo
     strength = t("diagnosis.labels.list_separator", w.lang).join(
         f"{w.label('phases', p)} {fmt_number(v)}" for p, v in sp.ratings.items()
     )
-    strength += f" — {w.r('strongest', phase=w.label('phases', sp.strongest_phase))}"
+    if sp.strongest_phase:
+        strength += f" — {w.r('strongest', phase=w.label('phases', sp.strongest_phase))}"
+    else:
+        strength += f" — {w.r('no_strongest')}"
     if sp.closing_heavy:
         strength += f" ({w.r('closing_heavy')})"
     target = w.r(
@@ -145,7 +148,7 @@ def _roadmap(d: Diagnosis, w: _Words) -> Section:
         w.r("roadmap_title"),
         (Chart("timeline", tuple(charts.roadmap_data(d.roadmap, w.lang))),),
         tuple(
-            Section(w.label("horizons", horizon), (_bullets(goals),), level=3)
+            Section(w.label("horizons", horizon), (_bullets([g.text for g in goals]),), level=3)
             for horizon, goals in d.roadmap.items()
         ),
     )
