@@ -59,7 +59,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     _type_number(page, "q_leads_total", ANSWERS["leads_total"])
     _type_number(page, "q_target_leads", ANSWERS["target_leads"])
     page.locator(".st-key-q_sales_style").get_by_text("定期訪問型", exact=False).click()
-    expect(page.get_by_text("3 / 12 問に回答済み")).to_be_visible()
+    expect(page.get_by_text("3 / 15 問に回答済み")).to_be_visible()
 
     # 2. lead list: the CP932 Salesforce report, counts as the engine counts them
     page.get_by_role("link", name="2. リードリスト").click()
