@@ -262,6 +262,24 @@ def settle(proc: subprocess.Popen, url: str, target: float | None, wait: float) 
     return value
 
 
+def print_steps(times: dict, args, leads: Path) -> None:
+    """p50/p95/max per step of the normal sessions running alone."""
+    print(
+        f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, "
+        f"{args.rows:,}-row upload ({leads.stat().st_size / 1024 / 1024:.1f} MB, CP932)"
+    )
+    print(f"{'step':16} {'n':>4} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
+    for step in STEPS:
+        values = times.get(step, [])
+        if values:
+            print(
+                f"{step:16} {len(values):4d} {_pct(values, 0.5):8.2f} "
+                f"{_pct(values, 0.95):8.2f} {max(values):8.2f}"
+            )
+        else:
+            print(f"{step:16} {0:4d} {'-':>8} {'-':>8} {'-':>8}")
+
+
 def print_slowdown(alone: dict, loaded: dict, hostile: int) -> float | None:
     """The normal sessions' p50/p95 without and with the hostile ones; returns the worst
     p50/p95 ratio of the whole journey and of the upload step."""
@@ -406,20 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         log = log_path.read_text(errors="replace")
         server_errors = log.count("Traceback")
 
-        print(
-            f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, "
-            f"{args.rows:,}-row upload ({leads.stat().st_size / 1024 / 1024:.1f} MB, CP932)"
-        )
-        print(f"{'step':16} {'n':>4} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
-        for step in STEPS:
-            values = times.get(step, [])
-            if values:
-                print(
-                    f"{step:16} {len(values):4d} {_pct(values, 0.5):8.2f} "
-                    f"{_pct(values, 0.95):8.2f} {max(values):8.2f}"
-                )
-            else:
-                print(f"{step:16} {0:4d} {'-':>8} {'-':>8} {'-':>8}")
+        print_steps(times, args, leads)
         slower = print_slowdown(times, loaded, args.hostile) if loaded else None
         total_errors = len(errors) + len(warm_errors) + server_errors
         print(
