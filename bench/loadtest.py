@@ -282,7 +282,8 @@ def print_steps(times: dict, args, leads: Path) -> None:
 
 def print_slowdown(alone: dict, loaded: dict, hostile: int) -> float | None:
     """The normal sessions' p50/p95 without and with the hostile ones; returns the worst
-    p50/p95 ratio of the whole journey and of the upload step."""
+    p50/p95 ratio of the whole journey and of the upload step. Only completed journeys
+    have times: the counts say how many (a journey that timed out is an error)."""
     print(f"\nnormal sessions alone vs beside {hostile} hostile uploaders")
     print(
         f"{'step':16} {'p50 s':>8} {'p50 s':>8} {'ratio':>6}   {'p95 s':>8} {'p95 s':>8} {'ratio':>6}"
@@ -298,7 +299,7 @@ def print_slowdown(alone: dict, loaded: dict, hostile: int) -> float | None:
             x, y = _pct(a, q), _pct(b, q)
             ratios.append(y / x)
             cells.append(f"{x:8.2f} {y:8.2f} {y / x:5.2f}x")
-        print(f"{step:16} {cells[0]}   {cells[1]}")
+        print(f"{step:16} {cells[0]}   {cells[1]}   (completed {len(a)} / {len(b)})")
         worst = max(ratios + ([worst] if worst is not None else []))
     if worst is not None:
         print(f"worst slowdown {worst:.2f}x (goal <= {SLOWDOWN_GOAL}x)")
