@@ -1,5 +1,7 @@
 """Senryoku (戦力診断) — entry point: shared state, language, share links, routing."""
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
@@ -11,7 +13,10 @@ from ui.state import apply_share_token_from_url, init_state, sync_url
 # Query parameters that belong to the team page (invite, member and lead links).
 TEAM_PARAMS = ("team", "member", "team_admin")
 
-st.set_page_config(page_title="戦力診断 Senryoku", page_icon=":material/bar_chart:", layout="wide")
+# The icon is served by the app itself: a ":material/...:" icon makes every browser fetch
+# it from fonts.gstatic.com, telling a third party who visits.
+ICON = Path(__file__).resolve().parent / "static" / "senryoku.png"
+st.set_page_config(page_title="戦力診断 Senryoku", page_icon=str(ICON), layout="wide")
 start_memory_housekeeping()
 init_state()
 share_error = apply_share_token_from_url()

@@ -6,8 +6,14 @@ results, and download the HTML report. Prints p50/p95 per step, the error count 
 0) and the server's memory (RSS of the streamlit process) after the sessions ended
 compared with its idle baseline (must return to within 20%).
 
-Not a timed test: it prints figures. ``python -m bench.loadtest --sessions 3 --rounds 1``
-for a quick look.
+Then the same rounds again with 4 more sessions beside them that keep uploading a hostile
+xlsx (1.9 KB claiming A1:XFD1048576, see tests/corpus/make_hostile.py), and the normal
+sessions' p50/p95 with and without them (goal: at most 1.3x slower: one abuser's uploads
+must not slow everyone else down).
+
+Not a timed test: it prints figures. ``python -m bench.loadtest --sessions 3 --rounds 1
+--hostile 1`` for a quick look. ``--sizing`` instead measures what one upload of each
+format costs the server process (RSS), the figures in docs/hosting.md.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 STEPS = ("open", "sample", "upload_profile", "sales", "results", "report")
+SLOWDOWN_GOAL = 1.3
 # Sessions whose browser went away are dropped after this many seconds (Streamlit keeps
 # them 120 s by default so a flaky connection can resume).
 SESSION_TTL = 10
@@ -60,6 +67,42 @@ def _fallback_leads(path: Path, rows: int) -> None:
             )
 
 
+def hostile_file() -> Path:
+    """The CPU-amplifying xlsx the hostile sessions upload, made once."""
+    path = DATA / "loadtest_dimension_bomb.xlsx"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+        from make_hostile import dimension_bomb_xlsx
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(dimension_bomb_xlsx())
+    return path
+
+
+async def hostile_session(browser, url: str, path: Path, stop: asyncio.Event, counts) -> None:
+    """An abuser: upload the hostile file again and again until ``stop``; each upload
+    ends in the app's error (or is abandoned when the round is over)."""
+    while not stop.is_set():
+        ctx = await browser.new_context(locale="en-US")
+        ctx.set_default_timeout(300_000)
+        try:
+            page = await ctx.new_page()
+            await page.goto(f"{url}/leads")
+            uploader = page.locator(".st-key-leads_file [data-testid=stFileUploaderDropzoneInput]")
+            await uploader.set_input_files(str(path))
+            error = page.get_by_test_id("stAlertContentError").first
+            waiting = asyncio.ensure_future(error.wait_for())
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (waiting, stopped):
+                task.cancel()
+            counts["ended" if waiting.done() and not waiting.cancelled() else "abandoned"] += 1
+        except Exception:  # noqa: BLE001 - an abuser's failure is not the measurement
+            counts["failed"] += 1
+        finally:
+            await ctx.close()
+
+
 def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
     """The app on a free port, with a short TTL for disconnected sessions; its store and
     its log (``server.log``) in ``workdir``."""
@@ -75,7 +118,8 @@ def rss_mb(proc: subprocess.Popen) -> float:
 
 
 async def journey(browser, url: str, leads: Path, rows_text: str, times, errors) -> None:
-    """One prospect's whole journey in its own browser context."""
+    """One prospect's whole journey in its own browser context (its total time is
+    recorded as ``journey``)."""
     from playwright.async_api import expect
 
     ctx = await browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
@@ -87,6 +131,7 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
         lambda r: r.status >= 400 and failed_http.append(f"HTTP {r.status} {r.url.split('?')[0]}"),
     )
     step, started = "open", time.perf_counter()
+    begun = started
 
     def done(name: str) -> None:
         nonlocal step, started
@@ -125,6 +170,7 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
         done("report")
         if await page.get_by_test_id("stException").count():
             raise RuntimeError("an exception is shown on the page")
+        times["journey"].append(time.perf_counter() - begun)
     except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
         detail = f" ({'; '.join(failed_http[-2:])})" if failed_http else ""
         errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}{detail}")
@@ -132,22 +178,43 @@ async def journey(browser, url: str, leads: Path, rows_text: str, times, errors)
         await ctx.close()
 
 
-async def run_rounds(url: str, leads: Path, rows_text: str, sessions: int, rounds: int, proc=None):
+async def run_rounds(
+    url: str,
+    leads: Path,
+    rows_text: str,
+    sessions: int,
+    rounds: int,
+    proc=None,
+    hostile: int = 0,
+):
+    """``rounds`` of ``sessions`` concurrent journeys; ``hostile`` abusers upload the
+    hostile xlsx beside each round for as long as it lasts."""
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
+    counts: dict[str, int] = defaultdict(int)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
         for r in range(rounds):
             t0 = time.perf_counter()
+            stop = asyncio.Event()
+            abusers = [
+                asyncio.ensure_future(hostile_session(browser, url, hostile_file(), stop, counts))
+                for _ in range(hostile)
+            ]
             await asyncio.gather(
                 *(journey(browser, url, leads, rows_text, times, errors) for _ in range(sessions))
             )
+            stop.set()
+            await asyncio.gather(*abusers)
             rss = f", server RSS {rss_mb(proc):.0f} MB" if proc is not None else ""
-            print(f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s{rss}", flush=True)
+            extra = f", hostile uploads {dict(counts)}" if hostile else ""
+            print(
+                f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s{rss}{extra}", flush=True
+            )
         await browser.close()
     return times, errors
 
@@ -195,15 +262,142 @@ def settle(proc: subprocess.Popen, url: str, target: float | None, wait: float) 
     return value
 
 
+def print_steps(times: dict, args, leads: Path) -> None:
+    """p50/p95/max per step of the normal sessions running alone."""
+    print(
+        f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, "
+        f"{args.rows:,}-row upload ({leads.stat().st_size / 1024 / 1024:.1f} MB, CP932)"
+    )
+    print(f"{'step':16} {'n':>4} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
+    for step in STEPS:
+        values = times.get(step, [])
+        if values:
+            print(
+                f"{step:16} {len(values):4d} {_pct(values, 0.5):8.2f} "
+                f"{_pct(values, 0.95):8.2f} {max(values):8.2f}"
+            )
+        else:
+            print(f"{step:16} {0:4d} {'-':>8} {'-':>8} {'-':>8}")
+
+
+def print_slowdown(alone: dict, loaded: dict, hostile: int) -> float | None:
+    """The normal sessions' p50/p95 without and with the hostile ones; returns the worst
+    p50/p95 ratio of the whole journey and of the upload step. Only completed journeys
+    have times: the counts say how many (a journey that timed out is an error)."""
+    print(f"\nnormal sessions alone vs beside {hostile} hostile uploaders")
+    print(
+        f"{'step':16} {'p50 s':>8} {'p50 s':>8} {'ratio':>6}   {'p95 s':>8} {'p95 s':>8} {'ratio':>6}"
+    )
+    worst = None
+    for step in ("upload_profile", "journey"):
+        a, b = alone.get(step), loaded.get(step)
+        if not a or not b:
+            print(f"{step:16} (no completed journeys to compare)")
+            continue
+        cells, ratios = [], []
+        for q in (0.5, 0.95):
+            x, y = _pct(a, q), _pct(b, q)
+            ratios.append(y / x)
+            cells.append(f"{x:8.2f} {y:8.2f} {y / x:5.2f}x")
+        print(f"{step:16} {cells[0]}   {cells[1]}   (completed {len(a)} / {len(b)})")
+        worst = max(ratios + ([worst] if worst is not None else []))
+    if worst is not None:
+        print(f"worst slowdown {worst:.2f}x (goal <= {SLOWDOWN_GOAL}x)")
+    return worst
+
+
+SIZING_FORMATS = {  # label: (gen_leads format, file name)
+    "CSV CP932 (Salesforce ja)": ("salesforce_ja", "sizing_sf.csv"),
+    "CSV UTF-8 (HubSpot)": ("hubspot", "sizing_hubspot.csv"),
+    "TSV UTF-8 (Marketo)": ("marketo", "sizing_marketo.tsv"),
+    "XLSX (Salesforce ja columns)": ("xlsx", "sizing_leads.xlsx"),
+}
+
+
+def sizing_file(fmt: str, name: str, rows: int) -> Path:
+    """A ``rows``-row list in one export format, made once."""
+    from bench.gen_leads import write_list, write_xlsx
+
+    path = DATA / f"{rows}_{name}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(path, rows) if fmt == "xlsx" else write_list(path, fmt, rows)
+    return path
+
+
+async def upload_once(url: str, path: Path, rows_text: str, sampler) -> None:
+    """One session uploads ``path``; ``sampler()`` is called while it waits."""
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        ctx = await browser.new_context(locale="en-US")
+        page = await ctx.new_page()
+        await page.goto(f"{url}/leads")
+        uploader = page.locator(".st-key-leads_file [data-testid=stFileUploaderDropzoneInput]")
+        sampler()
+        await uploader.set_input_files(str(path))
+        total = page.locator(".st-key-lead_metrics [data-testid=stMetric]").first
+        poll = asyncio.ensure_future(_sample_forever(sampler))
+        await expect(total.get_by_test_id("stMetricValue")).to_have_text(rows_text, timeout=300_000)
+        await asyncio.sleep(3)
+        sampler()
+        poll.cancel()
+        await ctx.close()
+        await browser.close()
+
+
+async def _sample_forever(sampler) -> None:
+    while True:
+        sampler()
+        await asyncio.sleep(0.2)
+
+
+def sizing(rows: int) -> None:
+    """Per format: the server's RSS with one session open, its peak while that session's
+    upload is read and profiled, and what stays while the session holds the list."""
+    print(f"one {rows:,}-row upload per format, fresh server each (RSS of the app process)")
+    print(f"{'format':32} {'file MB':>8} {'peak +MB':>9} {'held +MB':>9} {'held / file':>11}")
+    for label, (fmt, name) in SIZING_FORMATS.items():
+        path = sizing_file(fmt, name, rows)
+        workdir = Path(tempfile.mkdtemp(prefix="senryoku-sizing-"))
+        proc, url = start_server(workdir)
+        try:
+            asyncio.run(visit(url))
+            samples: list[float] = []
+
+            def sample(samples=samples, proc=proc) -> None:
+                samples.append(rss_mb(proc))
+
+            asyncio.run(upload_once(url, path, f"{rows:,}", sample))
+            base, peak, held = samples[0], max(samples), samples[-1]
+            size = path.stat().st_size / 1024 / 1024
+            print(
+                f"{label:32} {size:8.1f} {peak - base:9.0f} {held - base:9.0f} "
+                f"{(held - base) / size:10.0f}x"
+            )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.loadtest")
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--rows", type=int, default=20_000)
+    ap.add_argument("--hostile", type=int, default=4, help="abusers beside the second run")
+    ap.add_argument("--sizing", action="store_true", help="RSS cost of one upload per format")
     args = ap.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         print(f"loadtest: {CHROMIUM} missing (make system-deps)")
         return 1
+    if args.sizing:
+        sizing(args.rows)
+        return 0
 
     leads = lead_file(args.rows)
     rows_text = f"{args.rows:,}"
@@ -219,25 +413,20 @@ def main(argv: list[str] | None = None) -> int:
         times, errors = asyncio.run(
             run_rounds(url, leads, rows_text, args.sessions, args.rounds, proc)
         )
+        loaded: dict[str, list[float]] = {}
+        if args.hostile:
+            print(f"\nthe same with {args.hostile} sessions uploading a hostile xlsx beside them")
+            loaded, hostile_errors = asyncio.run(
+                run_rounds(url, leads, rows_text, args.sessions, args.rounds, proc, args.hostile)
+            )
+            errors += hostile_errors
         peak = rss_mb(proc)
         after = settle(proc, url, baseline * (1 + MEMORY_TOLERANCE), 90)
         log = log_path.read_text(errors="replace")
         server_errors = log.count("Traceback")
 
-        print(
-            f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, "
-            f"{args.rows:,}-row upload ({leads.stat().st_size / 1024 / 1024:.1f} MB, CP932)"
-        )
-        print(f"{'step':16} {'n':>4} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
-        for step in STEPS:
-            values = times.get(step, [])
-            if values:
-                print(
-                    f"{step:16} {len(values):4d} {_pct(values, 0.5):8.2f} "
-                    f"{_pct(values, 0.95):8.2f} {max(values):8.2f}"
-                )
-            else:
-                print(f"{step:16} {0:4d} {'-':>8} {'-':>8} {'-':>8}")
+        print_steps(times, args, leads)
+        slower = print_slowdown(times, loaded, args.hostile) if loaded else None
         total_errors = len(errors) + len(warm_errors) + server_errors
         print(
             f"errors: {total_errors} (journeys {len(errors)}, warm-up {len(warm_errors)}, "
@@ -252,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{MEMORY_TOLERANCE:.0%})"
         )
         failed = total_errors > 0 or change > MEMORY_TOLERANCE
+        if slower is not None and slower > SLOWDOWN_GOAL:
+            print(f"goal missed: normal sessions {slower:.2f}x slower beside the hostile ones")
         print("loadtest:", "FAIL" if failed else "OK")
     finally:
         proc.terminate()

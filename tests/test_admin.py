@@ -93,10 +93,21 @@ def test_password_login_lists_exports_and_deletes(shared_store):
     assert "Submitted diagnoses: 1" in _texts(at)
 
 
-def test_five_wrong_passwords_pause_the_login(shared_store, monkeypatch):
-    """Test that after five wrong passwords even the right one is not checked (the page
-    says the login is paused, for how long, and shows no submission), also in a new
-    session; once the pause is over the right password opens the page."""
+def _as_client(monkeypatch, address: str) -> None:
+    """Make the pages see their browser at ``address`` (what the proxy forwards)."""
+    monkeypatch.setattr(throttles, "client_address", lambda: address)
+
+
+def _login(at, password: str) -> None:
+    at.text_input(key="admin_password").input(password)
+    at.button[0].click().run()
+
+
+def test_five_wrong_passwords_pause_that_client_only(shared_store, monkeypatch):
+    """Test that after five wrong passwords from one address even the right one is not
+    checked from that address (the page says for how long, also in a new session), while
+    the operator on another address logs in; once the pause is over the right password
+    opens the page for the first address too."""
     checked = []
     real_verify = admin_auth.verify_password
 
@@ -105,23 +116,28 @@ def test_five_wrong_passwords_pause_the_login(shared_store, monkeypatch):
         return real_verify(password, encoded)
 
     monkeypatch.setattr(admin_auth, "verify_password", counting_verify)
+    _as_client(monkeypatch, "203.0.113.9")
     at = _page({"admin": {"password_hash": PASSWORD_HASH}})
     for i in range(5):
-        at.text_input(key="admin_password").input(f"guess-{i}")
-        at.button[0].click().run()
+        _login(at, f"guess-{i}")
         assert "Wrong password" in _texts(at)
-    other = _page({"admin": {"password_hash": PASSWORD_HASH}})
-    other.text_input(key="admin_password").input("operator-pw")
-    other.button[0].click().run()
-    assert "login is paused. Try again in 5 min." in _texts(other)
-    assert not other.dataframe and "1200@prospect.example" not in _texts(other)
+    again = _page({"admin": {"password_hash": PASSWORD_HASH}})
+    _login(again, "operator-pw")
+    assert "login is paused. Try again in 5 min." in _texts(again)
+    assert not again.dataframe and "1200@prospect.example" not in _texts(again)
     assert len(checked) == 5
 
+    _as_client(monkeypatch, "198.51.100.7")  # the operator, elsewhere
+    operator = _page({"admin": {"password_hash": PASSWORD_HASH}})
+    _login(operator, "operator-pw")
+    assert "Submitted diagnoses: 2" in _texts(operator)
+
+    _as_client(monkeypatch, "203.0.113.9")
     throttle = throttles.login_throttle()
     started = throttle.clock()
     throttle.clock = lambda: started + 301  # the five minutes have passed
-    other.button[0].click().run()
-    assert "Submitted diagnoses: 2" in _texts(other)
+    _login(again, "operator-pw")
+    assert "Submitted diagnoses: 2" in _texts(again)
 
 
 def test_malformed_password_hash_is_reported(shared_store):

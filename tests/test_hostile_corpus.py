@@ -118,3 +118,28 @@ def test_upload_text_refuses_before_decoding():
     with pytest.raises(SenryokuError) as err:
         yamlio.upload_text("会社".encode("cp932"), "lists.yaml")
     assert err.value.message("en") == "lists.yaml: save it as UTF-8"
+
+
+@pytest.mark.parametrize("name", ["alias_bomb_9_levels.yaml", "items_30000_flow.yaml"])
+def test_hostile_lists_upload_on_the_leads_page_is_one_error(name):
+    """Test that uploading a hostile lists file on the lead-list page shows the YAML error
+    in Japanese, keeps the page and leaves the lists empty."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/leads.py").run()
+    sample = ROOT / "sample_data" / "salesforce_leads_ja.csv"  # the lists editor needs a list
+    at.file_uploader(key="leads_file").upload(sample.name, sample.read_bytes(), "text/csv")
+    at.run()
+    lists_uploader = [u for u in at.get("file_uploader") if u.proto.type == [".yaml", ".yml"]]
+    assert len(lists_uploader) == 1
+    data = (make_hostile.HOSTILE_DIR / name).read_bytes()
+    lists_uploader[0].upload(name, data, "application/x-yaml")
+    at.run()
+    assert not at.exception
+    code = EXPECTED[name]["code"]
+    assert [e.value for e in at.error] == [
+        t(code, "ja", file="lists", line=2 if "alias" in name else 1, max="20,000")
+    ]
+    assert at.session_state["lists"] is None

@@ -192,3 +192,26 @@ def test_crafted_link_message_in_english():
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [t("app.share.invalid", "en")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "inputs_answers_2000_deep.json",
+        "inputs_lists_2000_deep.json",
+        "inputs_multi_choice_int.json",
+    ],
+)
+def test_hostile_inputs_file_upload_shows_one_error(name):
+    """Test that uploading a hostile saved-inputs file on the first page shows the inputs
+    error and keeps the page (no exception), with the answers left as they were."""
+    data = (ROOT / "tests" / "corpus" / "hostile" / name).read_bytes()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.file_uploader(key="inputs_file").upload(name, data, "application/json")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith(
+        "入力ファイル（JSON）を読み込めませんでした"
+    )
+    assert at.session_state["answers"] == {}

@@ -56,9 +56,7 @@ SMALL: dict[str, Callable[[], bytes]] = {
     "merge_key_alias.yaml": lambda: b"base: &b {domains: [a.example]}\nown:\n  <<: *b\n",
     "items_30000_flow.yaml": lambda: ("own: {companies: [" + "a," * 29_999 + "a]}\n").encode(),
     "nested_flow_100.yaml": lambda: ("own: " + _deep("[", "]", 100, "a") + "\n").encode(),
-    "nested_block_60.yaml": lambda: "".join(
-        "  " * i + f"k{i}:\n" for i in range(60)
-    ).encode(),
+    "nested_block_60.yaml": lambda: "".join("  " * i + f"k{i}:\n" for i in range(60)).encode(),
     "python_object_tag.yaml": lambda: b"own: !!python/object/apply:os.system ['id']\n",
     "python_name_tag.yaml": lambda: b"own: !!python/name:os.system\n",
     "custom_tag.yaml": lambda: b"own: !include /etc/passwd\n",
@@ -88,18 +86,19 @@ SMALL: dict[str, Callable[[], bytes]] = {
     ),
     "inputs_negative_headcount.json": lambda: _inputs(sales={"headcount": -5}),
     "inputs_win_rate_percent.json": lambda: _inputs(sales={"win_rate": 25}),
-    "inputs_nan.json": lambda: b'{"senryoku_inputs": 1, "questionnaire_id": "quick", '
-    b'"sales": {"opportunities_per_rep_month": NaN}}',
-    "inputs_huge_number.json": lambda: b'{"senryoku_inputs": 1, "questionnaire_id": "quick", '
-    b'"answers": {"leads_total": 1e400}}',
+    "inputs_nan.json": lambda: (
+        b'{"senryoku_inputs": 1, "questionnaire_id": "quick", '
+        b'"sales": {"opportunities_per_rep_month": NaN}}'
+    ),
+    "inputs_huge_number.json": lambda: (
+        b'{"senryoku_inputs": 1, "questionnaire_id": "quick", "answers": {"leads_total": 1e400}}'
+    ),
     "inputs_lists_not_domain.json": lambda: _inputs(
         lists={"own": {"domains": ["javascript:alert(1)"]}}
     ),
     "inputs_lists_unknown_key.json": lambda: _inputs(lists={"rows": [{"email": "a@b.jp"}]}),
     "inputs_not_json.json": lambda: b"own:\n  domains: [a.example]\n",
-    "inputs_cp932.json": lambda: '{"senryoku_inputs": 1, "answers": {"x": "営業"}}'.encode(
-        "cp932"
-    ),
+    "inputs_cp932.json": lambda: '{"senryoku_inputs": 1, "answers": {"x": "営業"}}'.encode("cp932"),
     "inputs_wrong_version.json": lambda: b'{"senryoku_inputs": 2}',
     # -- share links -------------------------------------------------------------------------
     "link_number_as_string.link": lambda: _link({"leads_total": "10000"}),
@@ -132,6 +131,21 @@ LARGE: dict[str, Callable[[], bytes]] = {
     "alias_bomb_10_levels.yaml": lambda: _alias_bomb(10),
     "inputs_over_1mb.json": lambda: _inputs(pad="x" * 1_100_000),
 }
+
+
+def dimension_bomb_xlsx() -> bytes:
+    """A 1.9 KB workbook of three leads whose sheet claims A1:XFD1048576 and holds one
+    cell in that far corner: a reader that pads rows to the claimed width walks a
+    million rows of 16,384 cells (issue 15: a worker at 100 % CPU for its whole 120 s).
+    The lead-list corpus owns its expected outcome; the load test uploads it."""
+    sys.path.insert(0, str(HERE))
+    import make_corpus
+
+    corner = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    sheet = make_corpus._sheet_xml(make_corpus._good_rows()).decode()
+    sheet = sheet.replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>')
+    sheet = sheet.replace("</sheetData>", corner + "</sheetData>")
+    return make_corpus._zip(make_corpus._xlsx_parts(sheet.encode()))
 
 
 def write_small(folder: Path = HOSTILE_DIR) -> list[Path]:

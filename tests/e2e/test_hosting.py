@@ -5,12 +5,16 @@ never reach the server log, and no page caches uploads globally."""
 from __future__ import annotations
 
 import ast
+import base64
 import re
 import threading
+import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from engine.core.i18n import t
 from tests.e2e.server import ROOT, start_app, stop_app
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -129,6 +133,73 @@ def test_two_sessions_see_only_their_own_rows_and_logs_hold_no_email(server, bro
     output = "".join(log)
     leaked = re.findall(r"[\w.+-]+@(?:alpha|bravo|xss)-corp\.example", output)
     assert leaked == []
+
+
+# -- hostile share links and third-party requests ------------------------------------------
+
+CRASH = "This app has encountered an error"
+
+
+def _hostile_token(raw: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+
+
+HOSTILE_LINKS = {
+    "scale 99": _hostile_token('{"v":1,"q":"quick","a":{"rating_closing":99},"s":{}}'),
+    "multi-choice as int": _hostile_token('{"v":1,"q":"full","a":{"lead_sources":3},"s":{}}'),
+    "2,000 deep": _hostile_token('{"v":1,"q":"quick","a":' + "[" * 2000 + "]" * 2000 + ',"s":{}}'),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(HOSTILE_LINKS))
+@pytest.mark.parametrize("path", ["/", "/results"])
+def test_crafted_share_link_shows_the_broken_link_message(server, browser, name, path):
+    """Test that a crafted share link opened in a browser shows the one-line broken-link
+    message and the page, never Streamlit's error screen."""
+    url, _ = server
+    ctx = browser.new_context(locale="ja-JP")
+    ctx.set_default_timeout(30_000)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{url}{path}?s={HOSTILE_LINKS[name]}")
+        alert = page.get_by_test_id("stAlertContentError")
+        alert.first.wait_for()
+        assert alert.first.inner_text() == t("app.share.invalid", "ja")
+        page.get_by_role("link", name="4. 診断結果").wait_for()
+        assert CRASH not in page.content()
+        assert page.get_by_test_id("stException").count() == 0
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+def test_browser_requests_nothing_from_any_other_host(server, browser, tmp_path):
+    """Test that every page, the sample run, an upload and a share link make the browser
+    request nothing but the app's own host (no icon or font from a third party)."""
+    url, _ = server
+    own = urlsplit(url).netloc
+    ctx = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(60_000)
+    requested: list[str] = []
+    ctx.on("request", lambda request: requested.append(request.url))
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.get_by_role("button", name=t("app.sample.button", "ja")).click()
+        page.get_by_test_id("stMetric").first.wait_for()
+        for path in ("/sales", "/team", "/admin", "/questionnaire?s=not-a-token"):
+            page.goto(url + path)
+            page.get_by_test_id("stMain").wait_for()
+            page.wait_for_load_state("networkidle")
+        _upload(page, url, _lead_csv(tmp_path / "own.csv", "own", 4), "ja")
+        page.wait_for_load_state("networkidle")
+    finally:
+        ctx.close()
+    assert requested, "no request recorded"
+    foreign = sorted({r for r in requested if urlsplit(r).netloc not in (own, "")})
+    assert foreign == [], foreign
+    assert any("/media/" in r and r.endswith(".png") for r in requested)  # the app's own icon
 
 
 # -- no global cache on anything from an upload ----------------------------------------------
