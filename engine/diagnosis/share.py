@@ -121,6 +121,15 @@ def _validated(payload: Any) -> dict[str, Any]:
     return {"v": VERSION, "q": qid, "a": answers, "s": _sales(payload["s"])}
 
 
+# Answers to questions a questionnaire no longer asks, as links made before the change carry
+# them: what each value now means (a value that no longer says enough is dropped, so that
+# question is asked again instead of guessed). A bookmark keeps the rest of its answers.
+RETIRED_ANSWERS: dict[str, dict[Any, dict[str, Any]]] = {
+    # quick.yaml asked "MA in use?" before it asked the MA state with the MQL definition
+    "ma_in_use": {False: {"ma_state": "none"}},
+}
+
+
 def _answers(answers: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     """Each answer checked by its own question (type, range, options) — the same check
     the questionnaire page's widgets rely on — and kept only in its normalised form.
@@ -134,6 +143,9 @@ def _answers(answers: Any, questionnaire: Questionnaire) -> dict[str, Any]:
         if not isinstance(key, str) or not _ID.match(key):
             raise InputError("app.share.invalid")
         if value is None:
+            continue
+        if key in RETIRED_ANSWERS:
+            out.update(RETIRED_ANSWERS[key].get(value, {}) if _scalar(value) else {})
             continue
         if isinstance(value, list):
             if len(value) > MAX_LIST_ITEMS or not all(_scalar(v) for v in value):
