@@ -84,3 +84,25 @@ def store(request, tmp_path):
         s = Store(url.rsplit("/", 1)[0] + "/" + dbname)
     yield s
     s.close()
+
+
+ADMIN_FACTS = {
+    "company": {"industry": "it"},
+    "sales": {"ratings": {"appointment": 3, "relationship": 3, "opportunity": 3, "closing": 3}},
+}
+
+
+@pytest.fixture
+def admin_store(tmp_path, monkeypatch):
+    """The admin page's store: this test's own DuckDB file, holding one consented submission."""
+    import engine.store.db
+    from engine.store.submissions import Contact, save_submission
+
+    store = engine.store.db.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
+    contract = {"target_leads": 1200, "lead_base": "workable", "inside_sales": {}}
+    contact = Contact.from_form("Alpha KK", "担当 太郎", "ops@prospect.example")
+    save_submission(store, ADMIN_FACTS, contract, None, contact, consent=True)
+    yield store
+    store.close()

@@ -8,32 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import engine.store.db
 from engine.core.errors import InputError
-from engine.store.submissions import Contact, hash_password, save_submission, verify_password
+from engine.store.submissions import hash_password, verify_password
 from ui.admin_auth import SESSION_KEY
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "admin.py")
-FACTS = {
-    "company": {"industry": "it"},
-    "sales": {"ratings": {"appointment": 3, "relationship": 3, "opportunity": 3, "closing": 3}},
-}
 OPERATOR_PW = "operator-pw"
 UNICODE_PW = "戦力診断のパスワード🔑"
 SPACED_PW = "  pw  "
-
-
-@pytest.fixture
-def shared_store(tmp_path, monkeypatch):
-    """The page's store: this test's own DuckDB file, holding one consented submission."""
-    store = engine.store.db.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
-    contract = {"target_leads": 1200, "lead_base": "workable", "inside_sales": {}}
-    contact = Contact.from_form("Alpha KK", "担当 太郎", "ops@prospect.example")
-    save_submission(store, FACTS, contract, None, contact, consent=True)
-    yield store
-    store.close()
 
 
 def _log_in(password_hash: str, typed: str | None) -> AppTest:
@@ -74,7 +56,7 @@ def _admitted(at: AppTest) -> bool:
         (UNICODE_PW, "戦力診断のﾊﾟｽﾜｰﾄﾞ🔑", False),  # half-width kana: another password
     ],
 )
-def test_admin_password_is_compared_exactly(shared_store, configured, typed, admitted):
+def test_admin_password_is_compared_exactly(admin_store, configured, typed, admitted):
     """Test that the admin page opens only for the configured password typed exactly:
     empty, whitespace-only, padded and look-alike passwords are refused."""
     at = _log_in(hash_password(configured, iterations=1000), typed)
