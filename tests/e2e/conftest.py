@@ -15,6 +15,12 @@ from tests.conftest import under_ci
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app, stop_app  # noqa: F401
 
 
+def missing_chromium_fails() -> bool:
+    """Whether a missing Chromium fails the browser tests rather than skipping them: under
+    any truthy CI, and as root (where ``make system-deps`` installs it)."""
+    return under_ci() or os.geteuid() == 0
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of the app served by a real Streamlit server for this test session."""
@@ -28,7 +34,7 @@ def app_url(tmp_path_factory):
 def browser():
     """Debian's Chromium through Playwright."""
     if not os.path.exists(CHROMIUM):
-        if under_ci() or os.geteuid() == 0:
+        if missing_chromium_fails():
             pytest.fail(f"Chromium missing at {CHROMIUM}: apt-get install -y chromium")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (as root: apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
