@@ -35,7 +35,7 @@ test: $(VENV)/.dev system-deps lint
 ## The property-based tests with fresh seeds and ten times the examples (CI runs them
 ## derandomised: the same examples every run).
 fuzz: $(VENV)/.dev
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider -m "not browser and not postgres" \
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider --timeout=0 -m "not browser and not postgres" \
 	  $$(grep -l "^from hypothesis\|^import hypothesis" tests/test_*.py)
 
 ## Mutation testing of the decision code, a score per module (minutes per module; not part
