@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 import streamlit
+from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from engine.store.submissions import hash_password
+from ui import admin_auth
 from ui.admin_auth import SESSION_KEY
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "admin.py")
@@ -126,6 +128,7 @@ def test_password_login_form_and_sidebar_logout(admin_store):
     assert "Log in as the operator." in _texts(at, "markdown")
     field = at.text_input(key="admin_password")
     assert field.label == "Admin password"
+    assert field.proto.type == TextInputProto.Type.PASSWORD  # typed characters are masked
     assert [b.label for b in at.button] == ["Log in"]
     field.input("pw-1")
     at.button[0].click().run()
@@ -137,3 +140,15 @@ def test_password_login_form_and_sidebar_logout(admin_store):
     assert at.session_state[SESSION_KEY] is False
     assert not at.dataframe
     assert at.text_input(key="admin_password").label == "Admin password"
+
+
+def test_unreadable_signed_in_email_is_empty(monkeypatch):
+    """Test that when the signed-in user's e-mail cannot be read, it counts as empty (so
+    it matches no operator) instead of failing the page."""
+
+    class Unreadable:
+        def get(self, key):
+            raise RuntimeError("no user info")
+
+    monkeypatch.setattr(streamlit, "user", Unreadable())
+    assert admin_auth._user_email() == ""
