@@ -74,3 +74,31 @@ def test_empty_password_cannot_be_configured_or_matched():
     assert verify_password(None, encoded) is False
     assert verify_password("   ", encoded) is False
     assert verify_password(OPERATOR_PW, encoded) is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "en",
+            "The [admin] password_hash in secrets is malformed. Make a new one with"
+            " python -m engine.store.submissions hash-password.",
+        ),
+        (
+            "ja",
+            "secrets の [admin] password_hash の形式が正しくありません。"
+            "python -m engine.store.submissions hash-password で作り直してください。",
+        ),
+    ],
+)
+def test_malformed_hash_is_reported_in_the_page_language(admin_store, lang, message):
+    """Test that a malformed password hash tells the operator, in the page's language,
+    how to make a new one, and lets nobody in."""
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.secrets["admin"] = {"password_hash": "plaintext-password"}
+    at.run()
+    at.text_input(key="admin_password").input("plaintext-password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [message]
+    assert not at.dataframe
