@@ -1,4 +1,6 @@
 """Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/profile.py …"]``.
+``scripts/mutate.py --survivors [modules]`` re-runs only the mutants that survived last
+time (after adding tests that should kill them).
 
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the modules to mutate are its
 ``only_mutate``, the tests its ``pytest_add_cli_args_test_selection``) one module at a time
@@ -52,16 +54,22 @@ def score(module: str, by_name: dict[str, str]) -> tuple[Counter[str], float]:
 
 
 def main(argv: list[str]) -> int:
+    survivors_only = "--survivors" in argv
+    argv = [a for a in argv if a != "--survivors"]
     chosen = argv or modules()
     unknown = sorted(set(chosen) - set(modules()))
     if unknown:
         print(f"not in [tool.mutmut] only_mutate: {', '.join(unknown)}", file=sys.stderr)
         return 2
     for module in chosen:
-        print(f"== mutating {module}", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", dotted(module) + ".*"], cwd=ROOT, check=False
-        )
+        names = [dotted(module) + ".*"]
+        if survivors_only:
+            prefix = dotted(module) + "."
+            names = [n for n, s in statuses().items() if n.startswith(prefix) and s == "survived"]
+            if not names:
+                continue
+        print(f"== mutating {module} ({len(names)} names)", flush=True)
+        subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, check=False)
     by_name = statuses()
     failed = False
     print(f"\n{'module':40} {'score':>6}  mutants")
