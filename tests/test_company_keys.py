@@ -79,3 +79,21 @@ def test_install_twice_and_uninstall_twice_are_harmless():
         companies.uninstall(con)
     finally:
         con.close()
+
+
+def test_nfkc_folds_width_and_enclosed_forms():
+    """Test that nfkc (used for list entries and header names) folds full-width letters,
+    half-width kana and ㈱ as a spreadsheet user would read them."""
+    assert companies.nfkc("ＡＢＣ　ｶﾞｲﾄﾞ㈱") == "ABC ガイド(株)"
+
+
+def test_legal_form_with_an_apostrophe_is_quoted_in_sql(monkeypatch):
+    """Test that a legal form holding a quote (an operator's edit of the data file) is
+    passed to SQL as a literal, not breaking or changing the macro."""
+    companies._patterns.cache_clear()
+    monkeypatch.setattr(companies, "legal_forms", lambda: (("株式会社",), ("o'kaisha", "co")))
+    try:
+        assert companies.company_key("Sample O'Kaisha") == "sample"
+        assert companies.company_key("Sample Co") == "sample"
+    finally:
+        companies._patterns.cache_clear()
