@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench loadtest system-deps clean
+.PHONY: run test lint bench loadtest system-deps fuzz mutate clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 ## Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots),
-## PostgreSQL (the shared-store backend). Installed only when missing and running as root.
+## PostgreSQL (the shared-store backend). Installed when missing; without root, a missing
+## one fails `make test` (rather than letting its tests skip) and names what to install.
 system-deps:
 	@./scripts/system-deps.sh
 
@@ -31,6 +32,17 @@ lint: $(VENV)/.dev
 test: $(VENV)/.dev system-deps lint
 	$(PY) -m pytest -q
 
+## The property-based tests with fresh seeds and ten times the examples (CI runs them
+## derandomised: the same examples every run).
+fuzz: $(VENV)/.dev
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider --timeout=0 -m "not browser and not postgres" \
+	  $$(grep -l "^from hypothesis\|^import hypothesis" tests/test_*.py)
+
+## Mutation testing of the decision code, a score per module (minutes per module; not part
+## of `make test`). One module: make mutate MODULES=engine/leads/profile.py
+mutate: $(VENV)/.dev
+	$(PY) scripts/mutate.py $(MODULES)
+
 bench: $(VENV)/.dev system-deps
 	$(PY) -m bench
 
@@ -38,4 +50,4 @@ loadtest: $(VENV)/.dev system-deps
 	$(PY) -m bench.loadtest
 
 clean:
-	rm -rf $(VENV) .pytest_cache bench/data
+	rm -rf $(VENV) .pytest_cache bench/data mutants

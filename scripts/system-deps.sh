@@ -9,8 +9,11 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/sbin/nginx ] || need+=(nginx)  # the reverse proxy of the replica tests
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-  echo "missing Debian packages: ${need[*]} (run as root, or install them: apt-get install -y ${need[*]})" >&2
-  exit 0
+  # Without them the browser and PostgreSQL tests cannot run: fail rather than let them skip.
+  echo "missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}" >&2
+  exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; }
+apt-get install -y -q "${need[@]}" >/dev/null 2>&1 \
+  || { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; } \
+  || { echo "could not install Debian packages: ${need[*]} (apt-get install -y ${need[*]})" >&2; exit 1; }

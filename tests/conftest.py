@@ -1,17 +1,49 @@
-"""Shared fixtures. Tests needing a real service start it themselves."""
+"""Shared fixtures. Tests needing a real service start it themselves.
+
+Hypothesis runs reproducibly (derandomised: the same examples every run, whatever ran
+before) under any truthy ``CI``; ``make fuzz`` (``HYPOTHESIS_PROFILE=fuzz``) explores with
+fresh seeds and ten times the examples."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.postgres_server import postgres_server  # noqa: E402
+
+FUZZ_FACTOR = 10
+
+
+def under_ci() -> bool:
+    """Whether ``CI`` is set to a truthy value (``1``, ``true``, ``yes``…), as CI services do."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=100 * FUZZ_FACTOR, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if under_ci() else "default"))
+
+
+def pytest_collection_modifyitems(items):
+    """Under the fuzz profile, tests that pin their own ``max_examples`` (which a profile
+    cannot override) run ``FUZZ_FACTOR`` times as many."""
+    if settings.get_current_profile_name() != "fuzz":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            test._hypothesis_internal_use_settings = settings(
+                own, max_examples=own.max_examples * FUZZ_FACTOR
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +84,25 @@ def store(request, tmp_path):
         s = Store(url.rsplit("/", 1)[0] + "/" + dbname)
     yield s
     s.close()
+
+
+ADMIN_FACTS = {
+    "company": {"industry": "it"},
+    "sales": {"ratings": {"appointment": 3, "relationship": 3, "opportunity": 3, "closing": 3}},
+}
+
+
+@pytest.fixture
+def admin_store(tmp_path, monkeypatch):
+    """The admin page's store: this test's own DuckDB file, holding one consented submission."""
+    import engine.store.db
+    from engine.store.submissions import Contact, save_submission
+
+    store = engine.store.db.Store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(engine.store.db, "_stores", {"": store})
+    contract = {"target_leads": 1200, "lead_base": "workable", "inside_sales": {}}
+    contact = Contact.from_form("Alpha KK", "担当 太郎", "ops@prospect.example")
+    save_submission(store, ADMIN_FACTS, contract, None, contact, consent=True)
+    yield store
+    store.close()

@@ -9,14 +9,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.core.errors import InputError, LimitError
 from engine.core.sql import quote_ident
-
-ingest = pytest.importorskip("engine.leads.ingest")
+from engine.leads import ingest
 
 FUZZ = settings(
     max_examples=60,

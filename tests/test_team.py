@@ -104,7 +104,8 @@ def test_team_ratings_become_diagnosis_facts():
         "rating_spread": {"appointment": 2, "relationship": 1, "opportunity": 1, "closing": 4},
         "raters": 3,
     }
-    facts = pytest.importorskip("engine.diagnosis.facts")
+    from engine.diagnosis import facts
+
     parsed = facts.Facts.model_validate({"sales": sales})
     assert parsed.sales.ratings.closing == 3.7
     assert parsed.sales.rating_spread.closing == 4
@@ -114,7 +115,7 @@ def test_team_ratings_become_diagnosis_facts():
 def test_diagnosis_warns_on_the_phases_the_team_flags():
     """Test that a team spread of 2 (even 3.3 vs 1.3) makes the diagnosis warn about
     disagreement, and a spread of 1.9 does not."""
-    diagnose = pytest.importorskip("engine.diagnosis.diagnose")
+    from engine.diagnosis import diagnose
 
     def warning_ids(raters):
         sales = team.aggregate_ratings(raters).to_facts_sales()

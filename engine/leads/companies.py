@@ -101,7 +101,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
             NFKC_UDF, _nfkc_arrow, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
         )
     except duckdb.Error as exc:
-        if "already exists" not in str(exc):
+        # DuckDB 1.x says "is already created" (NotImplementedException), older "exists"
+        if "already created" not in str(exc) and "already exists" not in str(exc):
             raise
     ja_re, en_re = _patterns()
     # Macros cannot take bound parameters; the patterns come from our own data file,
