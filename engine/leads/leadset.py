@@ -163,6 +163,13 @@ class LeadSet:
                 as_of=as_of,
             )
 
+    def categories(self) -> list[str]:
+        """Every row's category, in file order (as of the last profile)."""
+        self._ensure_classified()
+        with self._lock:
+            rows = self.con.execute("SELECT category FROM _classified ORDER BY _row").fetchall()
+        return [r[0] for r in rows]
+
     def _ensure_classified(self) -> None:
         if not self._classified:
             self.profile()
