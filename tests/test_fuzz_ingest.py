@@ -17,6 +17,7 @@ from engine.core.errors import InputError, LimitError
 from engine.core.sql import quote_ident
 
 ingest = pytest.importorskip("engine.leads.ingest")
+load = pytest.importorskip("engine.leads.load")
 
 FUZZ = settings(
     max_examples=60,
@@ -42,7 +43,7 @@ def _read(data: bytes, suffix: str):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        con = ingest.locked_connection(allowed_paths=[path], allowed_directories=[folder])
+        con = load.locked_connection(allowed_paths=[path], allowed_directories=[folder])
         try:
             result = ingest.read_leads(path, con)
         except (InputError, LimitError) as exc:

@@ -11,8 +11,9 @@ import pytest
 from bench.gen_leads import write_list
 from engine.core.errors import InputError, LimitError
 from engine.core.i18n import t
-from engine.leads import ingest
-from engine.leads.ingest import locked_connection, read_leads
+from engine.leads import workdirs
+from engine.leads.ingest import read_leads
+from engine.leads.load import locked_connection
 from engine.leads.worker import WorkerLimits, read_leads_isolated
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -25,19 +26,25 @@ def con():
     c.close()
 
 
-def _private_copies() -> set[Path]:
-    """The work directories of reads and workers in /dev/shm and the temp directory."""
-    places = {Path(ingest.SHM_DIR), Path(tempfile.gettempdir())}
+def _private_copies(places: set[Path]) -> set[Path]:
+    """The work directories of reads and workers in ``places``."""
     return {p for place in places for p in place.glob("senryoku-*") if p.is_dir()}
 
 
 @pytest.fixture(autouse=True)
-def no_private_copies():
+def no_private_copies(tmp_path, monkeypatch):
     """Every test here: no read or worker leaves its work directory (with the private
-    UTF-8 copy of an upload) behind, even when the worker was killed."""
-    before = _private_copies()
+    UTF-8 copy of an upload) behind, even when the worker was killed. /dev/shm and the
+    temp directory are replaced by directories of this test's own (other test runs on
+    the machine use the real ones at the same time)."""
+    shm, tmp = tmp_path / "shm", tmp_path / "tmp"
+    shm.mkdir()
+    tmp.mkdir()
+    monkeypatch.setattr(workdirs, "SHM_DIR", str(shm))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     yield
-    assert _private_copies() - before == set()
+    workdirs.wait_for_cleanup()
+    assert _private_copies({shm, tmp}) == set()
 
 
 @pytest.fixture

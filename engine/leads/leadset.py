@@ -19,15 +19,9 @@ from engine.core.sql import quote_ident
 from engine.core.vocab import CATEGORIES
 from engine.leads import companies
 from engine.leads import profile as prof
-from engine.leads.ingest import (
-    APP_LIMITS,
-    DEFAULT_LIMITS,
-    IngestLimits,
-    lock_connection,
-    private_connection,
-    read_leads,
-)
+from engine.leads.ingest import APP_LIMITS, DEFAULT_LIMITS, IngestLimits, read_leads
 from engine.leads.lists import Lists
+from engine.leads.load import lock_connection, private_connection
 from engine.leads.mapping import (
     FIELDS,
     Mapping,

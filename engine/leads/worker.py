@@ -33,15 +33,8 @@ import duckdb
 
 from engine.core.errors import InputError, LimitError, SenryokuError
 from engine.core.sql import quote_ident
-from engine.leads.ingest import (
-    DEFAULT_LIMITS,
-    WORKER_DIR_PREFIX,
-    IngestLimits,
-    IngestResult,
-    Progress,
-    wait_for_cleanup,
-    work_parent,
-)
+from engine.leads.ingest import DEFAULT_LIMITS, IngestLimits, IngestResult, Progress
+from engine.leads.workdirs import WORKER_DIR_PREFIX, wait_for_cleanup, work_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_MEMORY = 3
@@ -225,7 +218,8 @@ def _child() -> int:
     import pyarrow as pa
     import pyarrow.ipc  # noqa: F401
 
-    from engine.leads.ingest import IngestLimits, private_connection, read_leads
+    from engine.leads.ingest import IngestLimits, read_leads
+    from engine.leads.load import private_connection
 
     memory_mb = int(job["memory_mb"])
     limits = IngestLimits(**job.get("limits", {}))
