@@ -101,9 +101,9 @@ def bare_scan(path: Path, options: dict) -> tuple[float, int]:
 
 STAGES = (
     ("read", "engine.leads.leadset", "read_leads"),
-    ("features", "engine.leads.profile", "build_features"),
-    ("classify", "engine.leads.profile", "classify"),
-    ("summary", "engine.leads.profile", "summarize"),
+    ("features", "engine.leads.features", "build_features"),
+    ("classify", "engine.leads.classify", "classify"),
+    ("summary", "engine.leads.summary", "summarize"),
 )
 
 

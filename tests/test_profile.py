@@ -344,7 +344,7 @@ def test_present_shortcut_equals_trimming_for_every_first_character():
     """Test that completeness's shortcut (decide by the first character when it is no
     space) counts exactly what trimming would, for every character up to U+3100 as a
     value alone and followed by a letter, and for empty and NULL cells."""
-    from engine.leads.profile import _present
+    from engine.leads.features import _present
 
     con = duckdb.connect()
     values = [None, ""] + [chr(cp) for cp in range(1, 0x3100) if not 0xD800 <= cp < 0xE000]

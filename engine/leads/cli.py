@@ -11,7 +11,7 @@ from engine.core.vocab import CATEGORIES
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import Lists, load_lists
 from engine.leads.mapping import load_mapping
-from engine.leads.profile import LeadProfile
+from engine.leads.models import LeadProfile
 
 
 def run(args) -> str:

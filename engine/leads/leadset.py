@@ -17,8 +17,7 @@ import pandas as pd
 from engine.core.errors import InputError
 from engine.core.sql import quote_ident
 from engine.core.vocab import CATEGORIES
-from engine.leads import companies
-from engine.leads import profile as prof
+from engine.leads import classify, companies, features, summary
 from engine.leads.ingest import APP_LIMITS, DEFAULT_LIMITS, IngestLimits, read_leads
 from engine.leads.lists import Lists
 from engine.leads.load import lock_connection, private_connection
@@ -31,7 +30,7 @@ from engine.leads.mapping import (
     check_identifiable,
     load_mapping,
 )
-from engine.leads.profile import LeadProfile, describe_reason
+from engine.leads.models import LeadProfile, describe_reason
 
 RAW_TABLE = "raw_leads"
 
@@ -54,7 +53,7 @@ class LeadSet:
         self._classified = False
         self.extra_stages: dict[str, list[str]] = {}
         companies.install(con)
-        prof.install_macros(con)
+        features.install_macros(con)
         self.mapping: Mapping = auto_map(list(ingest.headers))
         overrides: Mapping = {}
         if isinstance(mapping, (str, Path)):
@@ -128,7 +127,7 @@ class LeadSet:
     def _ensure_features(self) -> None:
         key = tuple(sorted((f, self.mapping.get(f) or "") for f in FIELDS))
         if self._features_for != key:
-            prof.build_features(self.con, self.ingest.table, self.mapping)
+            features.build_features(self.con, self.ingest.table, self.mapping)
             self._features_for = key
             self._classified = False
 
@@ -146,9 +145,9 @@ class LeadSet:
                 raise InputError("profile.unknown_category", category=str(category), row=str(row))
         with self._lock:
             self._ensure_features()
-            prof.classify(self.con, lists or Lists(), overrides, self.extra_stages)
+            classify.classify(self.con, lists or Lists(), overrides, self.extra_stages)
             self._classified = True
-            return prof.summarize(
+            return summary.summarize(
                 self.con,
                 self.ingest.table,
                 self.mapping,
