@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from engine.core.errors import InputError
 from engine.core.sql import quote_ident
@@ -31,6 +30,9 @@ from engine.leads.mapping import (
     load_mapping,
 )
 from engine.leads.models import LeadProfile, describe_reason
+
+if TYPE_CHECKING:  # pandas is loaded by the review and the download, not by a profile
+    import pandas as pd
 
 RAW_TABLE = "raw_leads"
 
