@@ -1,7 +1,7 @@
 """``python -m engine profile LEADS [--lists L.yaml] [--mapping M.yaml] [--format json|text]
 [--max-seconds S] [--max-memory-mb MB]``.
 
-The list is read in this process under the app worker's time and memory limits
+The list is read in this process under the app worker's time and memory limits for a read
 (:mod:`engine.leads.guard`); the flags raise them for a list known to be large.
 """
 
@@ -27,7 +27,9 @@ def run(args) -> str:
     lists = load_lists(Path(args.lists)) if getattr(args, "lists", None) else Lists()
     mapping = load_mapping(Path(args.mapping)) if getattr(args, "mapping", None) else None
     lang = getattr(args, "lang", None) or "ja"
-    with bounded(read_limits(args), lang), LeadSet.open(path, mapping=mapping) as leads:
+    with bounded(read_limits(args), lang):
+        leads = LeadSet.open(path, mapping=mapping)
+    with leads:
         result = leads.profile(lists)
     if getattr(args, "format", "text") == "json":
         return json.dumps(result.summary(), ensure_ascii=False)
