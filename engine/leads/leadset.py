@@ -35,6 +35,25 @@ if TYPE_CHECKING:  # pandas is loaded by the review and the download, not by a p
     import pandas as pd
 
 RAW_TABLE = "raw_leads"
+# The columns the review table puts before the list's own.
+REVIEW_COLUMNS = ("_row", "category", "reason")
+
+
+def review_names(headers: list[str]) -> list[str]:
+    """The list's headers as review-table columns: one named like an engine column
+    (``category``, ``reason``) becomes ``category (2)`` (case-insensitively unique, as
+    DuckDB and the headers are)."""
+    taken = {c.lower() for c in REVIEW_COLUMNS} | {h.lower() for h in headers}
+    out = []
+    for h in headers:
+        name, n = h, 1
+        if h.lower() in {c.lower() for c in REVIEW_COLUMNS}:
+            while name.lower() in taken:
+                n += 1
+                name = f"{h} ({n})"
+            taken.add(name.lower())
+        out.append(name)
+    return out
 
 
 class LeadSet:
@@ -174,15 +193,19 @@ class LeadSet:
 
     def rows(self, category: str, limit: int = 50, lang: str = "ja") -> pd.DataFrame:
         """Rows of one category for the review table: ``_row``, ``category``, ``reason``
-        (why, in ``lang``), then the original columns. Uses the last profile's lists."""
+        (why, in ``lang``), then the original columns. Uses the last profile's lists. An
+        original column whose name is one of those three is shown as ``reason (2)`` and so
+        on: the engine's columns never collide with the user's."""
         if category not in CATEGORIES:
             raise InputError("profile.unknown_category", category=str(category), row="-")
         self._ensure_classified()
+        # the user's columns by position: no header can collide with the engine's names
+        originals = ", ".join(f"r.{quote_ident(h)} AS c{i}" for i, h in enumerate(self.headers))
         with self._lock:
             df = self.con.execute(
                 f"""
                 SELECT c._row, c.category, c.reason AS _reason, c.reason_value AS _reason_value,
-                    {self._original_columns()}
+                    {originals}
                 FROM _classified c JOIN {quote_ident(self.ingest.table)} r USING (_row)
                 WHERE c.category = ?
                 ORDER BY c._row
@@ -196,6 +219,7 @@ class LeadSet:
         ]
         df = df.drop(columns=["_reason", "_reason_value"])
         df.insert(2, "reason", reasons)
+        df.columns = ["_row", "category", "reason", *review_names(self.headers)]
         return df
 
     def cleaned_targets(self) -> pd.DataFrame:
