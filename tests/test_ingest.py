@@ -890,3 +890,70 @@ def test_stale_work_dirs_left_by_a_crash_are_removed(tmp_path):
     )
     assert target.is_dir()
     assert workdirs.remove_stale_work_dirs([place, tmp_path / "missing"]) == 0
+
+
+def _patched_xlsx(tmp_path: Path, name: str, member: str, old: bytes, new: bytes) -> Path:
+    """A small real workbook with one member's text replaced."""
+    import xlsxwriter
+
+    plain = tmp_path / f"plain_{name}"
+    wb = xlsxwriter.Workbook(str(plain))
+    ws = wb.add_worksheet("leads")
+    ws.write_row(0, 0, ["メール", "会社名", "姓"])
+    ws.write_row(1, 0, ["a@example.co.jp", "株式会社A", "山田"])
+    wb.close()
+    out = tmp_path / name
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                assert old in data
+                data = data.replace(old, new)
+            dst.writestr(info, data)
+    return out
+
+
+def test_xlsx_declaring_a_huge_range_is_refused_before_parsing(tmp_path):
+    """Test that a 2 KB sheet that claims A1:XFD1048576 is refused at once (no parser
+    runs), with a message naming the range in ja and en; the same sheet with its true
+    range reads."""
+    bomb = _patched_xlsx(
+        tmp_path, "bomb.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:XFD1048576"'
+    )
+    start = time.perf_counter()
+    err = expect_error(
+        LimitError, "ingest.xlsx_dimension", lambda: read_leads(bomb, duckdb.connect())
+    )
+    assert time.perf_counter() - start < 1.0
+    assert err.params["ref"] == "A1:XFD1048576"
+    assert "A1:XFD1048576" in err.message("en") and "CSV" in err.message("en")
+    assert "A1:XFD1048576" in err.message("ja") and "500 列" in err.message("ja")
+    wide = _patched_xlsx(
+        tmp_path, "wide.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:SG2"'
+    )  # column 501
+    expect_error(LimitError, "ingest.xlsx_dimension", lambda: read_leads(wide, duckdb.connect()))
+    fine = _patched_xlsx(
+        tmp_path, "fine.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:SF2"'
+    )  # column 500
+    assert read_leads(fine, duckdb.connect()).rows == 1
+
+
+def test_xlsx_with_too_many_shared_strings_is_refused_before_parsing(tmp_path):
+    """Test that a workbook declaring more shared strings than the limit is refused
+    before openpyxl loads them, with a message in ja and en."""
+    many = _patched_xlsx(
+        tmp_path,
+        "strings.xlsx",
+        "xl/sharedStrings.xml",
+        b'uniqueCount="6"',
+        b'uniqueCount="4000001"',
+    )
+    err = expect_error(
+        LimitError, "ingest.xlsx_shared_strings", lambda: read_leads(many, duckdb.connect())
+    )
+    assert err.params == {"count": "4,000,001", "max": "4,000,000"}
+    assert "4,000,001" in err.message("en") and "4,000,001" in err.message("ja")
+    at_limit = _patched_xlsx(
+        tmp_path, "ok.xlsx", "xl/sharedStrings.xml", b'uniqueCount="6"', b'uniqueCount="4000000"'
+    )
+    assert read_leads(at_limit, duckdb.connect()).rows == 1

@@ -23,6 +23,10 @@ MAX_ROWS = 2_000_000
 MAX_ROW_BYTES = 32 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 100
+# openpyxl keeps every shared string of a workbook in memory (≈ 100 bytes each in Python):
+# four million fit the worker's memory limit beside the read, and a million-row list of
+# a few text columns stays below.
+MAX_XLSX_SHARED_STRINGS = 4_000_000
 READ_MEMORY_LIMIT = "1GB"
 READ_THREADS = 2
 
@@ -46,6 +50,7 @@ class IngestLimits:
     max_row_bytes: int = MAX_ROW_BYTES
     max_xlsx_uncompressed_bytes: int = MAX_XLSX_UNCOMPRESSED_BYTES
     max_xlsx_ratio: int = MAX_XLSX_RATIO
+    max_xlsx_shared_strings: int = MAX_XLSX_SHARED_STRINGS
     memory_limit: str = READ_MEMORY_LIMIT
     threads: int = READ_THREADS
 

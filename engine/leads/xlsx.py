@@ -40,6 +40,7 @@ def _check_xlsx_container(path: Path, limits: IngestLimits) -> None:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > 1024 * 1024 and ratio > limits.max_xlsx_ratio:
                 raise LimitError("ingest.zip_bomb")
+        _check_declared_size(zf, limits)
         for info in infos:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
                 continue
@@ -52,6 +53,78 @@ def _check_xlsx_container(path: Path, limits: IngestLimits) -> None:
                 raise InputError("ingest.xml_entities")
             if re.search(rb"<\x00!\x00(D|E)\x00", prolog):  # UTF-16 XML
                 raise InputError("ingest.xml_entities")
+
+
+_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_REL_RE = re.compile(rb"<Relationship\b[^>]*>")
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]{1,40})"')
+_CELL_RE = re.compile(r"([A-Za-z]{1,3})(\d{1,7})$")
+_SST_RE = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_COUNT_RE = re.compile(rb"\b(uniqueCount|count)=\"(\d+)\"")
+
+
+def _check_declared_size(zf: zipfile.ZipFile, limits: IngestLimits) -> None:
+    """Refuse a workbook whose first sheet declares a range (``<dimension ref=...>``)
+    beyond the row or column limit, or whose shared strings are more than the limit,
+    from what the files say at their start: parsing such a file would keep a worker
+    busy for minutes (a 2 KB sheet claiming A1:XFD1048576) or fill its memory."""
+    sheet = _first_sheet(zf)
+    if sheet is not None:
+        head = _head(zf, sheet)
+        match = _DIMENSION_RE.search(head)
+        ref = match.group(1).decode("ascii", "replace") if match else ""
+        corner = _CELL_RE.search(ref.rsplit(":", 1)[-1])
+        if corner:
+            columns, rows = _column_number(corner.group(1)), int(corner.group(2))
+            if columns > limits.max_columns or rows > limits.max_rows + HEADER_SEARCH_ROWS:
+                raise LimitError(
+                    "ingest.xlsx_dimension",
+                    ref=ref,
+                    max_rows=f"{limits.max_rows:,}",
+                    max_columns=limits.max_columns,
+                )
+    if "xl/sharedStrings.xml" in zf.namelist():
+        tag = _SST_RE.search(_head(zf, "xl/sharedStrings.xml"))
+        counts = dict(_COUNT_RE.findall(tag.group(0))) if tag else {}
+        declared = int(counts.get(b"uniqueCount") or counts.get(b"count") or 0)
+        if declared > limits.max_xlsx_shared_strings:
+            raise LimitError(
+                "ingest.xlsx_shared_strings",
+                count=f"{declared:,}",
+                max=f"{limits.max_xlsx_shared_strings:,}",
+            )
+
+
+def _head(zf: zipfile.ZipFile, name: str, size: int = 64 * 1024) -> bytes:
+    try:
+        with zf.open(name) as member:
+            return member.read(size)
+    except Exception:
+        raise InputError("ingest.xlsx_corrupt") from None
+
+
+def _first_sheet(zf: zipfile.ZipFile) -> str | None:
+    """The zip path of the workbook's first sheet (the one that is read)."""
+    match = _SHEET_RE.search(_head(zf, "xl/workbook.xml", 1024 * 1024))
+    names = set(zf.namelist())
+    if match and "xl/_rels/workbook.xml.rels" in names:
+        for rel in _REL_RE.findall(_head(zf, "xl/_rels/workbook.xml.rels", 1024 * 1024)):
+            if f'Id="{match.group(1).decode()}"'.encode() in rel:
+                target = re.search(rb'Target="([^"]+)"', rel)
+                if target:
+                    path = target.group(1).decode().lstrip("/")
+                    path = path if path.startswith("xl/") else "xl/" + path
+                    return path if path in names else None
+    fallback = "xl/worksheets/sheet1.xml"
+    return fallback if fallback in names else None
+
+
+def _column_number(letters: str) -> int:
+    """``A`` -> 1, ``XFD`` -> 16384."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _cell_text(value: object) -> str:
