@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -161,3 +163,59 @@ def test_worker_leaves_no_private_copy_of_a_cp932_upload(tmp_path, con):
     write_list(path, "sansan", 3000, seed=8)
     result = read_leads_isolated(path, con, table="cards")
     assert result.encoding == "cp932" and result.rows == 3000
+
+
+def test_parses_over_the_cap_wait_in_line_and_hear_their_place(monkeypatch):
+    """Test that with one parsing slot a second upload waits until the first is read,
+    hears "queued, position 1" through its progress callback, and then reads normally;
+    a third hears position 2, then 1."""
+    from engine.leads import worker
+
+    monkeypatch.setattr(worker, "SLOTS", worker.ParserSlots(1))
+    release = threading.Event()
+    first_started = threading.Event()
+    heard: dict[str, list] = {"second": [], "third": []}
+    results: dict[str, int] = {}
+
+    def hold(fraction, stage, **params):
+        first_started.set()
+        release.wait(30)
+
+    def read(name, progress):
+        c = locked_connection()
+        try:
+            results[name] = read_leads_isolated(
+                SAMPLES / "hubspot_contacts.csv", c, progress=progress
+            ).rows
+        finally:
+            c.close()
+
+    def listener(name):
+        return lambda fraction, stage, **params: heard[name].append((stage, params.get("position")))
+
+    threads = [threading.Thread(target=read, args=("first", hold))]
+    threads[0].start()
+    assert first_started.wait(30)
+    for name in ("second", "third"):
+        threads.append(threading.Thread(target=read, args=(name, listener(name))))
+        threads[-1].start()
+        deadline = time.monotonic() + 10
+        while not heard[name] and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert heard["second"] == [("ingest.progress.queued", 1)]
+    assert heard["third"] == [("ingest.progress.queued", 2)]
+    release.set()
+    for th in threads:
+        th.join(60)
+    assert results == {"first": 300, "second": 300, "third": 300}
+    assert ("ingest.progress.queued", 1) in heard["third"]
+    assert heard["third"][-1][0] == "ingest.progress.done"
+
+
+def test_queued_stage_reaches_a_two_argument_callback():
+    """Test that a progress callback taking only (fraction, stage) hears the queued stage."""
+    from engine.leads.worker import report_queued
+
+    heard = []
+    report_queued(lambda fraction, stage: heard.append((fraction, stage)), 3)
+    assert heard == [(0.0, "ingest.progress.queued")]
