@@ -78,14 +78,46 @@ def classify(
     _load_stage_map(con, extra_stages or {})
     _load_overrides(con, overrides or {})
     pattern = _keyword_pattern(lists.icp.exclude_keywords)
-    kw_expr = (
-        "nullif(regexp_extract(lower(senryoku_nfkc(concat_ws(' ', lt.title, lt.company))), ?), '')"
-        if pattern
-        else "CAST(NULL AS VARCHAR)"
+    kw_expr, kw_join, params = "CAST(NULL AS VARCHAR)", "", []
+    if pattern and not re.search(r"\s", pattern):
+        _keyword_hits(con, pattern)
+        kw_expr, kw_join = "kw.keyword", "LEFT JOIN _keyword_rows kw USING (_row)"
+    elif pattern:
+        # a keyword with a space may span the title and the company: search them joined
+        kw_expr = (
+            "nullif(regexp_extract(lower(senryoku_nfkc(concat_ws(' ', lt.title, lt.company))),"
+            " ?), '')"
+        )
+        kw_join, params = "LEFT JOIN _lead_text lt USING (_row)", [pattern]
+    con.execute(_classified_sql(kw_expr, kw_join), params)
+
+
+def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
+    """``_keyword_rows``: the rows whose title or company holds an excluded keyword (the
+    first one, the title's before the company's, as in the two joined by a space), found
+    once per distinct title and company: titles and companies repeat, and NFKC is a
+    Python call for every value that needs it."""
+    for name, column in (("_keyword_titles", "title"), ("_keyword_companies", "company")):
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {name} AS
+            SELECT value, keyword FROM (
+                SELECT value, nullif(regexp_extract(lower(senryoku_nfkc(value)), ?), '') AS keyword
+                FROM (SELECT DISTINCT {column} AS value FROM _lead_text WHERE {column} IS NOT NULL)
+            ) WHERE keyword IS NOT NULL
+            """,  # noqa: S608 - our own names
+            [pattern],
+        )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _keyword_rows AS
+        SELECT lt._row, coalesce(kt.keyword, kc.keyword) AS keyword
+        FROM _lead_text lt
+        LEFT JOIN _keyword_titles kt ON kt.value = lt.title
+        LEFT JOIN _keyword_companies kc ON kc.value = lt.company
+        WHERE kt.keyword IS NOT NULL OR kc.keyword IS NOT NULL
+        """
     )
-    kw_join = "LEFT JOIN _lead_text lt USING (_row)" if pattern else ""
-    sql = _classified_sql(kw_expr, kw_join)
-    con.execute(sql, [pattern] if pattern else [])
 
 
 def _party_cases() -> tuple[str, str, str]:
