@@ -29,9 +29,10 @@ def run(args) -> str:
     lang = getattr(args, "lang", None) or "ja"
     with bounded(read_limits(args), lang):
         leads = LeadSet.open(path, mapping=mapping)
+    as_json = getattr(args, "format", "text") == "json"
     with leads:
-        result = leads.profile(lists)
-    if getattr(args, "format", "text") == "json":
+        result = leads.profile(lists, counts_only=as_json)
+    if as_json:
         return json.dumps(result.summary(), ensure_ascii=False)
     return format_text(result, lang)
 

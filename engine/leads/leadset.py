@@ -157,10 +157,13 @@ class LeadSet:
         lists: Lists | None = None,
         overrides: dict[int, str] | None = None,
         as_of: dt.date | None = None,
+        counts_only: bool = False,
     ) -> LeadProfile:
         """Classify every row and return the profile. ``overrides`` (``{row: category}``,
         set while reviewing) win over the computed category; ``as_of`` is the reference
-        date for lead age (default today, or the newest date when that is later)."""
+        date for lead age (default today, or the newest date when that is later).
+        ``counts_only`` leaves out examples, lead age, completeness and top accounts (the
+        CLI's JSON contract needs only the counts)."""
         for row, category in (overrides or {}).items():
             if category not in CATEGORIES:
                 raise InputError("profile.unknown_category", category=str(category), row=str(row))
@@ -175,6 +178,7 @@ class LeadSet:
                 self.ingest.encoding,
                 notes=list(getattr(self.ingest, "notes", []) or []),
                 as_of=as_of,
+                counts_only=counts_only,
             )
 
     def categories(self) -> list[str]:

@@ -34,6 +34,7 @@ def summarize(
     encoding: str,
     notes: list[tuple[str, dict]] | None = None,
     as_of: dt.date | None = None,
+    counts_only: bool = False,
 ) -> LeadProfile:
     """Step 3: read the profile from ``_classified`` (completeness from the bits in
     ``_features``; the example rows and company names from the lead table)."""
@@ -46,20 +47,21 @@ def summarize(
         if category == "target":
             stages[stage] = stages.get(stage, 0) + int(n)
     rows = sum(categories.values())
-    examples = _examples(con, quote_ident(table), mapping)
-    lead_age = _lead_age(con, mapping, as_of)
-    completeness = _completeness(con, rows)
-    top_accounts = _top_accounts(con)
+    columns = {f: h for f, h in mapping.items() if h}
+    if counts_only:
+        return LeadProfile(
+            rows=rows, encoding=encoding, columns=columns, categories=categories, stages=stages
+        )
     return LeadProfile(
         rows=rows,
         encoding=encoding,
-        columns={f: h for f, h in mapping.items() if h},
+        columns=columns,
         categories=categories,
         stages=stages,
-        examples=examples,
-        lead_age=lead_age,
-        completeness=completeness,
-        top_accounts=top_accounts,
+        examples=_examples(con, quote_ident(table), mapping),
+        lead_age=_lead_age(con, mapping, as_of),
+        completeness=_completeness(con, rows),
+        top_accounts=_top_accounts(con),
         notes=list(notes or []),
     )
 
