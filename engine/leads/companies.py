@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import yaml
+
+from engine.leads.reference import legal_forms_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NFKC_UDF = "senryoku_nfkc_udf"
@@ -77,10 +78,9 @@ def compute_nfkc_gate() -> str:
 def legal_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(japanese substrings, english words) from ``engine/leads/data/legal_forms.yaml``,
     NFKC and lower-cased, longest first so 医療法人社団 goes before 医療法人."""
-    with (DATA_DIR / "legal_forms.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    ja = {unicodedata.normalize("NFKC", s).lower() for s in data["japanese"]}
-    en = {unicodedata.normalize("NFKC", s).lower() for s in data["english"]}
+    data = legal_forms_file()
+    ja = {unicodedata.normalize("NFKC", s).lower() for s in data.japanese}
+    en = {unicodedata.normalize("NFKC", s).lower() for s in data.english}
     by_length = lambda s: (-len(s), s)  # noqa: E731
     return tuple(sorted(ja, key=by_length)), tuple(sorted(en, key=by_length))
 
