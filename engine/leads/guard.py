@@ -57,9 +57,14 @@ def bounded(limits: ReadLimits, lang: str = "ja") -> Iterator[None]:
     finished = threading.Event()
     timer = threading.Timer(limits.seconds, expire)
     timer.daemon = True
+    # What every read loads lazily is loaded before the limit, as the worker does: a
+    # library that fails to map under it says nothing about the file. (DuckDB imports
+    # numpy when the profile's NFKC function is registered.)
+    import numpy  # noqa: F401
+
     before = resource.getrlimit(resource.RLIMIT_AS)
+    timer.start()  # before the limit: a thread's stack is address space too
     _lower_address_space(_address_space() + limits.memory_mb * 1024 * 1024, before)
-    timer.start()
     try:
         yield
     except KeyboardInterrupt:
