@@ -27,8 +27,8 @@ def run(args) -> str:
     lists = load_lists(Path(args.lists)) if getattr(args, "lists", None) else Lists()
     mapping = load_mapping(Path(args.mapping)) if getattr(args, "mapping", None) else None
     lang = getattr(args, "lang", None) or "ja"
-    with bounded(read_limits(args), lang):
-        leads = LeadSet.open(path, mapping=mapping)
+    limits = read_limits(args)
+    leads = LeadSet.open(path, mapping=mapping, read_guard=lambda: bounded(limits, lang))
     as_json = getattr(args, "format", "text") == "json"
     with leads:
         result = leads.profile(lists, counts_only=as_json)

@@ -6,6 +6,7 @@ tables of this LeadSet's own connection, dropped with :meth:`LeadSet.close`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
@@ -95,11 +96,14 @@ class LeadSet:
         progress: Any = None,
         isolated: bool = False,
         limits: IngestLimits | None = None,
+        read_guard: Any = None,
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
         it in a child process with memory and time limits (what the app uses). ``limits``
         default to the app's (:data:`engine.leads.ingest.APP_LIMITS`, the upload size Streamlit
-        accepts) when isolated, else to the engine's (the CLI: files up to 1 GB)."""
+        accepts) when isolated, else to the engine's (the CLI: files up to 1 GB).
+        ``read_guard`` (a context manager factory, e.g. :func:`engine.leads.guard.bounded`)
+        wraps an in-process read."""
         path = Path(path)
         if not path.is_file():
             raise InputError("common.file_not_found", path=str(path))
@@ -117,7 +121,11 @@ class LeadSet:
                 )
                 lock_connection(con)
             else:
-                result = read_leads(path, con, table=RAW_TABLE, progress=progress, limits=limits)
+                # the connection (and its threads) exist before a guard's memory limit
+                with read_guard() if read_guard else contextlib.nullcontext():
+                    result = read_leads(
+                        path, con, table=RAW_TABLE, progress=progress, limits=limits
+                    )
             return cls(con, result, mapping)
         except BaseException:
             companies.uninstall(con)
