@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from bench.gen_leads import write_list
-from engine.leads.ingest import private_connection, read_leads
+from engine.leads.ingest import read_leads
+from engine.leads.load import private_connection
 from engine.leads.worker import WorkerLimits, read_leads_isolated
 
 DATA = Path(__file__).resolve().parent / "data"

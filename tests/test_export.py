@@ -61,3 +61,40 @@ def test_xlsx_round_trip_strings_stay_strings():
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             assert cell.value is None or cell.data_type == "s"
+
+
+def test_list_with_engine_column_names_reviews_and_downloads(tmp_path):
+    """Test that a list whose headers are the engine's own column names (reason, category,
+    _row, _reason ...) shows in the review table and downloads with every column whole."""
+    from engine.leads.leadset import LeadSet
+
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "メール,会社名,姓,reason,category,_row,Reason (2),_reason,_reason_value\n"
+        "a@example.co.jp,株式会社A,山田,展示会,見込み,x1,r2,u1,v1\n"
+        "b@example.co.jp,株式会社B,佐藤,紹介,既存,x2,r3,u2,v2\n",
+        encoding="utf-8",
+    )
+    with LeadSet.open(path) as leads:
+        leads.profile()
+        review = leads.rows("target")
+        targets = leads.cleaned_targets()
+    assert list(review.columns) == [
+        "_row", "category", "reason",
+        "メール", "会社名", "姓", "reason (3)", "category (2)", "_row (2)", "Reason (2)",
+        "_reason", "_reason_value",
+    ]  # fmt: skip
+    assert review["_row"].tolist() == [1, 2]
+    assert review["category"].tolist() == ["target", "target"]
+    assert review["reason (3)"].tolist() == ["展示会", "紹介"]
+    assert review["category (2)"].tolist() == ["見込み", "既存"]
+    assert review["_reason"].tolist() == ["u1", "u2"]
+    assert list(targets.columns)[3:6] == ["reason", "category", "_row (2)"]
+    assert targets["reason"].tolist() == ["展示会", "紹介"]
+    text = csv_bytes(targets).decode("utf-8-sig")
+    assert (
+        text.splitlines()[0]
+        == "メール,会社名,姓,reason,category,_row (2),Reason (2),_reason,_reason_value"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(targets)))
+    assert [c.value for c in book.active[1]][3:5] == ["reason", "category"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from engine.core.errors import InputError, LimitError
 from engine.core.sql import quote_ident
-from engine.leads import ingest
+from engine.leads import ingest, load
 
 FUZZ = settings(
     max_examples=60,
@@ -40,7 +40,7 @@ def _read(data: bytes, suffix: str):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        con = ingest.locked_connection(allowed_paths=[path], allowed_directories=[folder])
+        con = load.locked_connection(allowed_paths=[path], allowed_directories=[folder])
         try:
             result = ingest.read_leads(path, con)
         except (InputError, LimitError) as exc:

@@ -19,8 +19,10 @@ from bench.gen_leads import write_list, write_xlsx
 from engine.core.errors import InputError, LimitError
 from engine.core.i18n import t
 from engine.core.sql import quote_ident
-from engine.leads import ingest
-from engine.leads.ingest import IngestLimits, IngestResult, locked_connection, read_leads
+from engine.leads import ingest, transcode, workdirs
+from engine.leads.ingest import IngestLimits, IngestResult, read_leads
+from engine.leads.intake import SAMPLE_BYTES
+from engine.leads.load import locked_connection, private_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
@@ -627,7 +629,7 @@ def test_open_connection_is_locked_to_the_one_file_it_read(tmp_path):
     p, other = tmp_path / "leads.csv", tmp_path / "other.csv"
     p.write_text("Email,会社名\na@x.co,サンプル\n", encoding="utf-8")
     other.write_text("a\n1\n", encoding="utf-8")
-    c = ingest.private_connection()
+    c = private_connection()
     try:
         assert read_leads(p, c).rows == 1
         assert rows_of(c) == [(1, "a@x.co", "サンプル")]
@@ -646,10 +648,10 @@ def test_utf8_damaged_after_the_sample_is_found_and_kept_utf8(tmp_path):
     """Test that a broken byte far after the start of a UTF-8 list (beyond the part read
     to guess the encoding) still gives UTF-8 with the character replaced and a note."""
     text = _big_utf8_list()
-    assert len(text.encode()) > ingest.SAMPLE_BYTES
+    assert len(text.encode()) > SAMPLE_BYTES
     p = tmp_path / "late.csv"
     p.write_bytes(text.encode() + "z@x.co,テスト".encode() + "商".encode()[:2] + b"\n")
-    c = ingest.private_connection()
+    c = private_connection()
     try:
         result = read_leads(p, c)
         assert result.encoding == "utf-8" and result.rows == 6001
@@ -664,7 +666,7 @@ def test_ascii_start_then_cp932_is_read_as_cp932(tmp_path, con):
     """Test that a list whose first 256 KB are plain ASCII and whose Japanese text comes
     later in CP932 is read as CP932, not refused as broken UTF-8."""
     head = "Email,Company\n" + "".join(f"user{i}@example.com,Example {i}\n" for i in range(12000))
-    assert len(head) > ingest.SAMPLE_BYTES
+    assert len(head) > SAMPLE_BYTES
     p = tmp_path / "late_cp932.csv"
     p.write_bytes(head.encode("ascii") + "last@example.com,株式会社テスト\n".encode("cp932"))
     result = read_leads(p, con)
@@ -679,7 +681,7 @@ def test_quoted_line_break_after_the_sample_is_read_whole(tmp_path):
     text = _big_utf8_list() + 'last@x.co,"二行の\n会社",メモ\nshort@x.co\n'
     p = tmp_path / "late_break.csv"
     p.write_text(text, encoding="utf-8")
-    c = ingest.private_connection()
+    c = private_connection()
     try:
         result = read_leads(p, c)
         assert result.rows == 6002
@@ -698,7 +700,7 @@ def test_utf8_report_with_description_rows_equals_its_cp932_twin(tmp_path):
     src = SAMPLES / "salesforce_leads_ja.csv"
     p = tmp_path / "sf_utf8.csv"
     p.write_bytes(src.read_bytes().decode("cp932").encode("utf-8"))
-    a, b = ingest.private_connection(), ingest.private_connection()
+    a, b = private_connection(), private_connection()
     try:
         ra, rb = read_leads(src, a), read_leads(p, b)
         assert (ra.rows, ra.headers, ra.notes) == (rb.rows, rb.headers, rb.notes)
@@ -714,10 +716,10 @@ def test_cp932_transcoded_in_two_parts_equals_one_pass(tmp_path, monkeypatch):
     table as one pass, and an undecodable byte in the second part names its line."""
     path = tmp_path / "big_cp932.csv"
     write_list(path, "salesforce_ja", 2000, seed=3)
-    one, two = ingest.private_connection(), ingest.private_connection()
+    one, two = private_connection(), private_connection()
     try:
         r1 = read_leads(path, one)
-        monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", 1000)
+        monkeypatch.setattr(transcode, "PARALLEL_TRANSCODE_BYTES", 1000)
         r2 = read_leads(path, two)
         assert r1 == r2 and r2.rows == 2000
         assert rows_of(one) == rows_of(two)
@@ -739,17 +741,17 @@ def test_cp932_by_iconv_equals_pythons_codec(tmp_path, monkeypatch):
     decodes every CP932 sequence as Python does, as glibc's does) gives the same table
     as Python's codec, in one part and in two; and that bytes iconv refuses (0x80, 0xA0,
     0xFD-0xFF alone) fall back to Python's codec, which maps them."""
-    assert ingest._iconv_cp932() is not None  # Debian's glibc iconv agrees
+    assert transcode._iconv_cp932() is not None  # Debian's glibc iconv agrees
     path = tmp_path / "list_cp932.csv"
     write_list(path, "sansan", 1500, seed=5)
 
     def table(parts_from: int, iconv: bool) -> list:
-        monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", parts_from)
+        monkeypatch.setattr(transcode, "PARALLEL_TRANSCODE_BYTES", parts_from)
         used = []
-        real = ingest._iconv_body
+        real = transcode._iconv_body
         fake = lambda *a: used.append(real(*a)) or used[-1]  # noqa: E731
-        monkeypatch.setattr(ingest, "_iconv_body", fake if iconv else lambda *a: False)
-        con = ingest.private_connection()
+        monkeypatch.setattr(transcode, "_iconv_body", fake if iconv else lambda *a: False)
+        con = private_connection()
         try:
             assert read_leads(path, con).rows == 1500
             assert used == ([True] if iconv else [])
@@ -765,7 +767,7 @@ def test_cp932_by_iconv_equals_pythons_codec(tmp_path, monkeypatch):
 
     odd = tmp_path / "odd_cp932.csv"
     odd.write_bytes("会社名,メール\r\n".encode("cp932") + b"A\x80B,a@example.co.jp\r\n")
-    con = ingest.private_connection()
+    con = private_connection()
     try:
         read_leads(odd, con)
         assert con.execute('SELECT "会社名" FROM raw_leads').fetchone()[0] == "A\x80B"
@@ -799,11 +801,11 @@ def test_append_file_without_kernel_copy_appends_once(tmp_path, monkeypatch):
         os.lseek(src, 1000, os.SEEK_SET)
         return 1000
 
-    monkeypatch.setattr(ingest.os, "copy_file_range", failing_copy)
+    monkeypatch.setattr(transcode.os, "copy_file_range", failing_copy)
     dest = tmp_path / "body"
     with dest.open("wb") as out:
         out.write(b"a" * 300)
-        ingest._append_file(part, out)
+        transcode._append_file(part, out)
         out.write(b"c")
     assert dest.read_bytes() == b"a" * 300 + b"b" * 5000 + b"c"
 
@@ -821,17 +823,17 @@ def test_transcoded_copy_is_removed_after_the_read(tmp_path, monkeypatch, thread
         monkeypatch.setattr(threading.Thread, "start", no_thread)
     work = tmp_path / "work"
     work.mkdir()
-    monkeypatch.setattr(ingest, "work_parent", lambda size: str(work))
-    monkeypatch.setattr(ingest, "PARALLEL_TRANSCODE_BYTES", 1000)
+    monkeypatch.setattr(workdirs, "work_parent", lambda size: str(work))
+    monkeypatch.setattr(transcode, "PARALLEL_TRANSCODE_BYTES", 1000)
     path = tmp_path / "list_cp932.csv"
     write_list(path, "sansan", 800, seed=3)
-    con = ingest.private_connection()
+    con = private_connection()
     try:
         assert read_leads(path, con).rows == 800
         assert con.execute("SELECT count(*) FROM raw_leads").fetchone()[0] == 800
     finally:
         con.close()
-    ingest.wait_for_cleanup()
+    workdirs.wait_for_cleanup()
     assert list(work.iterdir()) == []
 
 
@@ -841,18 +843,18 @@ def test_wait_for_cleanup_returns_when_the_copy_is_gone(tmp_path, monkeypatch):
     once it is gone."""
     work = tmp_path / "work"
     work.mkdir()
-    monkeypatch.setattr(ingest, "work_parent", lambda size: str(work))
+    monkeypatch.setattr(workdirs, "work_parent", lambda size: str(work))
     release = threading.Event()
-    real_rmtree = ingest.shutil.rmtree
+    real_rmtree = workdirs.shutil.rmtree
 
     def held_rmtree(path, **kw):
         release.wait(10)
         real_rmtree(path, **kw)
 
-    monkeypatch.setattr(ingest.shutil, "rmtree", held_rmtree)
+    monkeypatch.setattr(workdirs.shutil, "rmtree", held_rmtree)
     path = tmp_path / "list_cp932.csv"
     write_list(path, "eight", 300, seed=2, encoding="cp932")
-    con = ingest.private_connection()
+    con = private_connection()
     try:
         result = read_leads(path, con)
         assert (result.encoding, result.rows) == ("cp932", 300)
@@ -861,7 +863,7 @@ def test_wait_for_cleanup_returns_when_the_copy_is_gone(tmp_path, monkeypatch):
     (copy,) = work.iterdir()  # its removal is still pending
     assert (copy / "body.csv").stat().st_size > 0
     release.set()
-    ingest.wait_for_cleanup()
+    workdirs.wait_for_cleanup()
     assert list(work.iterdir()) == []
 
 
@@ -894,9 +896,76 @@ def test_stale_work_dirs_left_by_a_crash_are_removed(tmp_path):
     for path in (stale, stale_worker, other, a_file, link, target):
         age(path)
 
-    assert ingest.remove_stale_work_dirs([place]) == 2
+    assert workdirs.remove_stale_work_dirs([place]) == 2
     assert sorted(p.name for p in place.iterdir()) == sorted(
         [fresh.name, other.name, a_file.name, link.name]
     )
     assert target.is_dir()
-    assert ingest.remove_stale_work_dirs([place, tmp_path / "missing"]) == 0
+    assert workdirs.remove_stale_work_dirs([place, tmp_path / "missing"]) == 0
+
+
+def _patched_xlsx(tmp_path: Path, name: str, member: str, old: bytes, new: bytes) -> Path:
+    """A small real workbook with one member's text replaced."""
+    import xlsxwriter
+
+    plain = tmp_path / f"plain_{name}"
+    wb = xlsxwriter.Workbook(str(plain))
+    ws = wb.add_worksheet("leads")
+    ws.write_row(0, 0, ["メール", "会社名", "姓"])
+    ws.write_row(1, 0, ["a@example.co.jp", "株式会社A", "山田"])
+    wb.close()
+    out = tmp_path / name
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                assert old in data
+                data = data.replace(old, new)
+            dst.writestr(info, data)
+    return out
+
+
+def test_xlsx_declaring_a_huge_range_is_refused_before_parsing(tmp_path):
+    """Test that a 2 KB sheet that claims A1:XFD1048576 is refused at once (no parser
+    runs), with a message naming the range in ja and en; the same sheet with its true
+    range reads."""
+    bomb = _patched_xlsx(
+        tmp_path, "bomb.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:XFD1048576"'
+    )
+    start = time.perf_counter()
+    err = expect_error(
+        LimitError, "ingest.xlsx_dimension", lambda: read_leads(bomb, duckdb.connect())
+    )
+    assert time.perf_counter() - start < 1.0
+    assert err.params["ref"] == "A1:XFD1048576"
+    assert "A1:XFD1048576" in err.message("en") and "CSV" in err.message("en")
+    assert "A1:XFD1048576" in err.message("ja") and "500 列" in err.message("ja")
+    wide = _patched_xlsx(
+        tmp_path, "wide.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:SG2"'
+    )  # column 501
+    expect_error(LimitError, "ingest.xlsx_dimension", lambda: read_leads(wide, duckdb.connect()))
+    fine = _patched_xlsx(
+        tmp_path, "fine.xlsx", "xl/worksheets/sheet1.xml", b'ref="A1:C2"', b'ref="A1:SF2"'
+    )  # column 500
+    assert read_leads(fine, duckdb.connect()).rows == 1
+
+
+def test_xlsx_with_too_many_shared_strings_is_refused_before_parsing(tmp_path):
+    """Test that a workbook declaring more shared strings than the limit is refused
+    before openpyxl loads them, with a message in ja and en."""
+    many = _patched_xlsx(
+        tmp_path,
+        "strings.xlsx",
+        "xl/sharedStrings.xml",
+        b'uniqueCount="6"',
+        b'uniqueCount="4000001"',
+    )
+    err = expect_error(
+        LimitError, "ingest.xlsx_shared_strings", lambda: read_leads(many, duckdb.connect())
+    )
+    assert err.params == {"count": "4,000,001", "max": "4,000,000"}
+    assert "4,000,001" in err.message("en") and "4,000,001" in err.message("ja")
+    at_limit = _patched_xlsx(
+        tmp_path, "ok.xlsx", "xl/sharedStrings.xml", b'uniqueCount="6"', b'uniqueCount="4000000"'
+    )
+    assert read_leads(at_limit, duckdb.connect()).rows == 1

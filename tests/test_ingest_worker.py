@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import pytest
 from bench.gen_leads import write_list
 from engine.core.errors import InputError, LimitError
 from engine.core.i18n import t
-from engine.leads import ingest
-from engine.leads.ingest import locked_connection, read_leads
+from engine.leads import workdirs
+from engine.leads.ingest import read_leads
+from engine.leads.load import locked_connection
 from engine.leads.worker import WorkerLimits, read_leads_isolated
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
@@ -25,19 +28,25 @@ def con():
     c.close()
 
 
-def _private_copies() -> set[Path]:
-    """The work directories of reads and workers in /dev/shm and the temp directory."""
-    places = {Path(ingest.SHM_DIR), Path(tempfile.gettempdir())}
+def _private_copies(places: set[Path]) -> set[Path]:
+    """The work directories of reads and workers in ``places``."""
     return {p for place in places for p in place.glob("senryoku-*") if p.is_dir()}
 
 
 @pytest.fixture(autouse=True)
-def no_private_copies():
+def no_private_copies(tmp_path, monkeypatch):
     """Every test here: no read or worker leaves its work directory (with the private
-    UTF-8 copy of an upload) behind, even when the worker was killed."""
-    before = _private_copies()
+    UTF-8 copy of an upload) behind, even when the worker was killed. /dev/shm and the
+    temp directory are replaced by directories of this test's own (other test runs on
+    the machine use the real ones at the same time)."""
+    shm, tmp = tmp_path / "shm", tmp_path / "tmp"
+    shm.mkdir()
+    tmp.mkdir()
+    monkeypatch.setattr(workdirs, "SHM_DIR", str(shm))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     yield
-    assert _private_copies() - before == set()
+    workdirs.wait_for_cleanup()
+    assert _private_copies({shm, tmp}) == set()
 
 
 @pytest.fixture
@@ -154,3 +163,59 @@ def test_worker_leaves_no_private_copy_of_a_cp932_upload(tmp_path, con):
     write_list(path, "sansan", 3000, seed=8)
     result = read_leads_isolated(path, con, table="cards")
     assert result.encoding == "cp932" and result.rows == 3000
+
+
+def test_parses_over_the_cap_wait_in_line_and_hear_their_place(monkeypatch):
+    """Test that with one parsing slot a second upload waits until the first is read,
+    hears "queued, position 1" through its progress callback, and then reads normally;
+    a third hears position 2, then 1."""
+    from engine.leads import worker
+
+    monkeypatch.setattr(worker, "SLOTS", worker.ParserSlots(1))
+    release = threading.Event()
+    first_started = threading.Event()
+    heard: dict[str, list] = {"second": [], "third": []}
+    results: dict[str, int] = {}
+
+    def hold(fraction, stage, **params):
+        first_started.set()
+        release.wait(30)
+
+    def read(name, progress):
+        c = locked_connection()
+        try:
+            results[name] = read_leads_isolated(
+                SAMPLES / "hubspot_contacts.csv", c, progress=progress
+            ).rows
+        finally:
+            c.close()
+
+    def listener(name):
+        return lambda fraction, stage, **params: heard[name].append((stage, params.get("position")))
+
+    threads = [threading.Thread(target=read, args=("first", hold))]
+    threads[0].start()
+    assert first_started.wait(30)
+    for name in ("second", "third"):
+        threads.append(threading.Thread(target=read, args=(name, listener(name))))
+        threads[-1].start()
+        deadline = time.monotonic() + 10
+        while not heard[name] and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert heard["second"] == [("ingest.progress.queued", 1)]
+    assert heard["third"] == [("ingest.progress.queued", 2)]
+    release.set()
+    for th in threads:
+        th.join(60)
+    assert results == {"first": 300, "second": 300, "third": 300}
+    assert ("ingest.progress.queued", 1) in heard["third"]
+    assert heard["third"][-1][0] == "ingest.progress.done"
+
+
+def test_queued_stage_reaches_a_two_argument_callback():
+    """Test that a progress callback taking only (fraction, stage) hears the queued stage."""
+    from engine.leads.worker import report_queued
+
+    heard = []
+    report_queued(lambda fraction, stage: heard.append((fraction, stage)), 3)
+    assert heard == [(0.0, "ingest.progress.queued")]

@@ -344,7 +344,7 @@ def test_present_shortcut_equals_trimming_for_every_first_character():
     """Test that completeness's shortcut (decide by the first character when it is no
     space) counts exactly what trimming would, for every character up to U+3100 as a
     value alone and followed by a letter, and for empty and NULL cells."""
-    from engine.leads.profile import _present
+    from engine.leads.features import _present
 
     con = duckdb.connect()
     values = [None, ""] + [chr(cp) for cp in range(1, 0x3100) if not 0xD800 <= cp < 0xE000]
@@ -358,3 +358,22 @@ def test_present_shortcut_equals_trimming_for_every_first_character():
     con.close()
     # 17 space separators alone are blank; everything else holds something
     assert got == (0, len(values) - 2 - 17)
+
+
+def test_keyword_reason_is_the_titles_first_and_a_spaced_keyword_spans_both():
+    """Test that an ICP keyword found in both title and company is reported from the
+    title (as when they are read joined by a space), and that a keyword with a space
+    matches across the end of the title and the start of the company."""
+    rows = [
+        lead("a@s.co.jp", last="A", company="Ｓｔｕｄｅｎｔ商会", 役職="学生"),
+        lead("b@s.co.jp", last="B", company="学生協会", 役職="Student"),
+        lead("c@s.co.jp", last="C", company="株式会社X", 役職="部長"),
+    ]
+    icp = LISTS.icp.model_copy(update={"exclude_keywords": ["Student", "学生"]})
+    with leadset_from_rows(rows, HEADERS) as leads:
+        leads.profile(LISTS.model_copy(update={"icp": icp}))
+        values = leads.con.execute("SELECT reason_value FROM _classified ORDER BY _row").fetchall()
+    assert values == [("学生",), ("student",), (None,)]
+    spanning = LISTS.icp.model_copy(update={"exclude_keywords": ["部長 株式"]})
+    got = categories_of(rows, LISTS.model_copy(update={"icp": spanning}))
+    assert got == ["target", "target", "out_of_profile"]

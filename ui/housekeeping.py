@@ -24,7 +24,7 @@ import threading
 
 import streamlit as st
 
-from engine.leads.ingest import remove_stale_work_dirs
+from engine.leads.workdirs import remove_stale_work_dirs
 
 INTERVAL_SECONDS = 60.0
 log = logging.getLogger(__name__)

@@ -1,4 +1,9 @@
-"""``python -m engine profile LEADS [--lists L.yaml] [--mapping M.yaml] [--format json|text]``."""
+"""``python -m engine profile LEADS [--lists L.yaml] [--mapping M.yaml] [--format json|text]
+[--max-seconds S] [--max-memory-mb MB]``.
+
+The list is read in this process under the app worker's time and memory limits for a read
+(:mod:`engine.leads.guard`); the flags raise them for a list known to be large.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,12 @@ import json
 from pathlib import Path
 
 from engine.core.errors import InputError
-from engine.core.i18n import t
 from engine.core.vocab import CATEGORIES
+from engine.leads.guard import ReadLimits, bounded
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import Lists, load_lists
 from engine.leads.mapping import load_mapping
-from engine.leads.profile import LeadProfile
+from engine.leads.models import LeadProfile
 
 
 def run(args) -> str:
@@ -21,11 +26,25 @@ def run(args) -> str:
         raise InputError("common.file_not_found", path=str(path))
     lists = load_lists(Path(args.lists)) if getattr(args, "lists", None) else Lists()
     mapping = load_mapping(Path(args.mapping)) if getattr(args, "mapping", None) else None
-    with LeadSet.open(path, mapping=mapping) as leads:
-        result = leads.profile(lists)
-    if getattr(args, "format", "text") == "json":
+    lang = getattr(args, "lang", None) or "ja"
+    limits = read_limits(args)
+    leads = LeadSet.open(path, mapping=mapping, read_guard=lambda: bounded(limits, lang))
+    as_json = getattr(args, "format", "text") == "json"
+    with leads:
+        result = leads.profile(lists, counts_only=as_json)
+    if as_json:
         return json.dumps(result.summary(), ensure_ascii=False)
-    return format_text(result, getattr(args, "lang", None) or "ja")
+    return format_text(result, lang)
+
+
+def read_limits(args) -> ReadLimits:
+    """The limits of the read: the app worker's unless a flag raises them."""
+    default = ReadLimits()
+    seconds = getattr(args, "max_seconds", None) or default.seconds
+    memory_mb = getattr(args, "max_memory_mb", None) or default.memory_mb
+    if seconds <= 0 or memory_mb <= 0:
+        raise InputError("common.cli_usage_error", detail="--max-seconds/--max-memory-mb > 0")
+    return ReadLimits(memory_mb=int(memory_mb), seconds=float(seconds))
 
 
 def _pct(part: int, whole: int) -> str:
@@ -34,6 +53,8 @@ def _pct(part: int, whole: int) -> str:
 
 def format_text(p: LeadProfile, lang: str = "ja") -> str:
     """A readable report of the profile in ``lang``."""
+    from engine.core.i18n import t
+
     r = lambda key, **kw: t(f"profile.report.{key}", lang, **kw)  # noqa: E731
     lines = [r("title"), "", r("rows", rows=f"{p.rows:,}", encoding=p.encoding)]
     target = p.categories.get("target", 0)

@@ -5,8 +5,10 @@ The key is NFKC, lower-case, legal forms removed wherever they stand (株式会�
 a matching key: the displayed company name is never changed.
 
 DuckDB has ``nfc_normalize`` but no NFKC, and a character table in ``translate()`` is
-very slow, so NFKC is a vectorised Arrow UDF (utf8proc inside pyarrow) that the SQL calls
-only for values that are not plain ASCII.
+very slow, so NFKC is a Python function that the SQL calls only for the values that hold a
+character NFKC can change (the gate), each distinct value once where it can. A Python
+function rather than pyarrow's vectorised one: few values pass the gate, and importing
+pyarrow would cost every command-line profile a tenth of a second.
 """
 
 from __future__ import annotations
@@ -17,16 +19,15 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
-import yaml
+
+from engine.leads.reference import legal_forms_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NFKC_UDF = "senryoku_nfkc_udf"
 
 
-def _nfkc_arrow(values: pa.Array) -> pa.Array:
-    return pc.utf8_normalize(values, "NFKC")
+def _nfkc(value: str) -> str:
+    return unicodedata.normalize("NFKC", value)
 
 
 GATE_FILE = DATA_DIR / "nfkc_gate.txt"
@@ -77,10 +78,9 @@ def compute_nfkc_gate() -> str:
 def legal_forms() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(japanese substrings, english words) from ``engine/leads/data/legal_forms.yaml``,
     NFKC and lower-cased, longest first so 医療法人社団 goes before 医療法人."""
-    with (DATA_DIR / "legal_forms.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    ja = {unicodedata.normalize("NFKC", s).lower() for s in data["japanese"]}
-    en = {unicodedata.normalize("NFKC", s).lower() for s in data["english"]}
+    data = legal_forms_file()
+    ja = {unicodedata.normalize("NFKC", s).lower() for s in data.japanese}
+    en = {unicodedata.normalize("NFKC", s).lower() for s in data.english}
     by_length = lambda s: (-len(s), s)  # noqa: E731
     return tuple(sorted(ja, key=by_length)), tuple(sorted(en, key=by_length))
 
@@ -98,7 +98,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     connection (idempotent). Call :func:`uninstall` before closing the connection."""
     try:
         con.create_function(
-            NFKC_UDF, _nfkc_arrow, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
+            NFKC_UDF, _nfkc, ["VARCHAR"], "VARCHAR", type="native", side_effects=False
         )
     except duckdb.Error as exc:
         # DuckDB 1.x says "is already created" (NotImplementedException), older "exists"

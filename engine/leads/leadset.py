@@ -6,28 +6,21 @@ tables of this LeadSet's own connection, dropped with :meth:`LeadSet.close`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from engine.core.errors import InputError
 from engine.core.sql import quote_ident
 from engine.core.vocab import CATEGORIES
-from engine.leads import companies
-from engine.leads import profile as prof
-from engine.leads.ingest import (
-    APP_LIMITS,
-    DEFAULT_LIMITS,
-    IngestLimits,
-    lock_connection,
-    private_connection,
-    read_leads,
-)
+from engine.leads import classify, companies, features, summary
+from engine.leads.ingest import APP_LIMITS, DEFAULT_LIMITS, IngestLimits, read_leads
 from engine.leads.lists import Lists
+from engine.leads.load import lock_connection, private_connection
 from engine.leads.mapping import (
     FIELDS,
     Mapping,
@@ -37,9 +30,31 @@ from engine.leads.mapping import (
     check_identifiable,
     load_mapping,
 )
-from engine.leads.profile import LeadProfile, describe_reason
+from engine.leads.models import LeadProfile, describe_reason
+
+if TYPE_CHECKING:  # pandas is loaded by the review and the download, not by a profile
+    import pandas as pd
 
 RAW_TABLE = "raw_leads"
+# The columns the review table puts before the list's own.
+REVIEW_COLUMNS = ("_row", "category", "reason")
+
+
+def review_names(headers: list[str]) -> list[str]:
+    """The list's headers as review-table columns: one named like an engine column
+    (``category``, ``reason``) becomes ``category (2)`` (case-insensitively unique, as
+    DuckDB and the headers are)."""
+    taken = {c.lower() for c in REVIEW_COLUMNS} | {h.lower() for h in headers}
+    out = []
+    for h in headers:
+        name, n = h, 1
+        if h.lower() in {c.lower() for c in REVIEW_COLUMNS}:
+            while name.lower() in taken:
+                n += 1
+                name = f"{h} ({n})"
+            taken.add(name.lower())
+        out.append(name)
+    return out
 
 
 class LeadSet:
@@ -60,7 +75,7 @@ class LeadSet:
         self._classified = False
         self.extra_stages: dict[str, list[str]] = {}
         companies.install(con)
-        prof.install_macros(con)
+        features.install_macros(con)
         self.mapping: Mapping = auto_map(list(ingest.headers))
         overrides: Mapping = {}
         if isinstance(mapping, (str, Path)):
@@ -81,11 +96,14 @@ class LeadSet:
         progress: Any = None,
         isolated: bool = False,
         limits: IngestLimits | None = None,
+        read_guard: Any = None,
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
         it in a child process with memory and time limits (what the app uses). ``limits``
         default to the app's (:data:`engine.leads.ingest.APP_LIMITS`, the upload size Streamlit
-        accepts) when isolated, else to the engine's (the CLI: files up to 1 GB)."""
+        accepts) when isolated, else to the engine's (the CLI: files up to 1 GB).
+        ``read_guard`` (a context manager factory, e.g. :func:`engine.leads.guard.bounded`)
+        wraps an in-process read."""
         path = Path(path)
         if not path.is_file():
             raise InputError("common.file_not_found", path=str(path))
@@ -103,7 +121,11 @@ class LeadSet:
                 )
                 lock_connection(con)
             else:
-                result = read_leads(path, con, table=RAW_TABLE, progress=progress, limits=limits)
+                # the connection (and its threads) exist before a guard's memory limit
+                with read_guard() if read_guard else contextlib.nullcontext():
+                    result = read_leads(
+                        path, con, table=RAW_TABLE, progress=progress, limits=limits
+                    )
             return cls(con, result, mapping)
         except BaseException:
             companies.uninstall(con)
@@ -134,7 +156,7 @@ class LeadSet:
     def _ensure_features(self) -> None:
         key = tuple(sorted((f, self.mapping.get(f) or "") for f in FIELDS))
         if self._features_for != key:
-            prof.build_features(self.con, self.ingest.table, self.mapping)
+            features.build_features(self.con, self.ingest.table, self.mapping)
             self._features_for = key
             self._classified = False
 
@@ -143,25 +165,36 @@ class LeadSet:
         lists: Lists | None = None,
         overrides: dict[int, str] | None = None,
         as_of: dt.date | None = None,
+        counts_only: bool = False,
     ) -> LeadProfile:
         """Classify every row and return the profile. ``overrides`` (``{row: category}``,
         set while reviewing) win over the computed category; ``as_of`` is the reference
-        date for lead age (default today, or the newest date when that is later)."""
+        date for lead age (default today, or the newest date when that is later).
+        ``counts_only`` leaves out examples, lead age, completeness and top accounts (the
+        CLI's JSON contract needs only the counts)."""
         for row, category in (overrides or {}).items():
             if category not in CATEGORIES:
                 raise InputError("profile.unknown_category", category=str(category), row=str(row))
         with self._lock:
             self._ensure_features()
-            prof.classify(self.con, lists or Lists(), overrides, self.extra_stages)
+            classify.classify(self.con, lists or Lists(), overrides, self.extra_stages)
             self._classified = True
-            return prof.summarize(
+            return summary.summarize(
                 self.con,
                 self.ingest.table,
                 self.mapping,
                 self.ingest.encoding,
                 notes=list(getattr(self.ingest, "notes", []) or []),
                 as_of=as_of,
+                counts_only=counts_only,
             )
+
+    def categories(self) -> list[str]:
+        """Every row's category, in file order (as of the last profile)."""
+        self._ensure_classified()
+        with self._lock:
+            rows = self.con.execute("SELECT category FROM _classified ORDER BY _row").fetchall()
+        return [r[0] for r in rows]
 
     def _ensure_classified(self) -> None:
         if not self._classified:
@@ -172,15 +205,19 @@ class LeadSet:
 
     def rows(self, category: str, limit: int = 50, lang: str = "ja") -> pd.DataFrame:
         """Rows of one category for the review table: ``_row``, ``category``, ``reason``
-        (why, in ``lang``), then the original columns. Uses the last profile's lists."""
+        (why, in ``lang``), then the original columns. Uses the last profile's lists. An
+        original column whose name is one of those three is shown as ``reason (2)`` and so
+        on: the engine's columns never collide with the user's."""
         if category not in CATEGORIES:
             raise InputError("profile.unknown_category", category=str(category), row="-")
         self._ensure_classified()
+        # the user's columns by position: no header can collide with the engine's names
+        originals = ", ".join(f"r.{quote_ident(h)} AS c{i}" for i, h in enumerate(self.headers))
         with self._lock:
             df = self.con.execute(
                 f"""
                 SELECT c._row, c.category, c.reason AS _reason, c.reason_value AS _reason_value,
-                    {self._original_columns()}
+                    {originals}
                 FROM _classified c JOIN {quote_ident(self.ingest.table)} r USING (_row)
                 WHERE c.category = ?
                 ORDER BY c._row
@@ -194,6 +231,7 @@ class LeadSet:
         ]
         df = df.drop(columns=["_reason", "_reason_value"])
         df.insert(2, "reason", reasons)
+        df.columns = ["_row", "category", "reason", *review_names(self.headers)]
         return df
 
     def cleaned_targets(self) -> pd.DataFrame:

@@ -16,12 +16,12 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from engine.core import yamlio
 from engine.core.errors import InputError
 from engine.core.vocab import STAGES
+from engine.leads.reference import column_aliases
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -55,13 +55,9 @@ def normalize_header(name: str) -> str:
 
 @cache
 def aliases() -> dict[str, tuple[str, ...]]:
-    """Field -> normalised header aliases, in preference order."""
-    with (DATA_DIR / "columns.yaml").open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    unknown = set(data) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"columns.yaml: unknown fields {sorted(unknown)}")
-    return {f: tuple(normalize_header(str(a)) for a in data.get(f, [])) for f in FIELDS}
+    """Field -> normalised header aliases, in preference order (``columns.yaml``)."""
+    data = column_aliases()
+    return {f: tuple(normalize_header(a) for a in getattr(data, f)) for f in FIELDS}
 
 
 def auto_map(headers: list[str]) -> Mapping:

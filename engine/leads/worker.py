@@ -25,7 +25,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,19 +36,16 @@ import duckdb
 
 from engine.core.errors import InputError, LimitError, SenryokuError
 from engine.core.sql import quote_ident
-from engine.leads.ingest import (
-    DEFAULT_LIMITS,
-    WORKER_DIR_PREFIX,
-    IngestLimits,
-    IngestResult,
-    Progress,
-    wait_for_cleanup,
-    work_parent,
-)
+from engine.leads.ingest import DEFAULT_LIMITS, IngestLimits, IngestResult, Progress
+from engine.leads.workdirs import WORKER_DIR_PREFIX, wait_for_cleanup, work_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_MEMORY = 3
 EXIT_FAILED = 4
+STAGE_QUEUED = "ingest.progress.queued"
+# Parsing workers one server process runs at once (each keeps a core busy); more uploads
+# wait in line. SENRYOKU_MAX_PARSERS sets another number.
+MAX_PARSERS = 2
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,72 @@ class WorkerLimits:
 
     memory_mb: int = 1536
     seconds: float = 120
+
+
+class ParserSlots:
+    """At most ``size`` parses at once; the others wait first come, first served, and
+    hear their place in line through ``on_wait(position)`` whenever it changes."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._cond = threading.Condition()
+        self._running = 0
+        self._line: deque[object] = deque()
+
+    @contextlib.contextmanager
+    def slot(self, on_wait=None) -> Iterator[None]:
+        ticket = object()
+        told = None
+        with self._cond:
+            self._line.append(ticket)
+        try:
+            while True:
+                with self._cond:
+                    if self._running < self.size and self._line[0] is ticket:
+                        self._line.popleft()
+                        self._running += 1
+                        break
+                    position = self._line.index(ticket) + 1
+                    if position == told:
+                        self._cond.wait(timeout=1.0)
+                        continue
+                told = position
+                if on_wait is not None:  # outside the lock: it may draw on a page
+                    on_wait(position)
+        except BaseException:
+            with self._cond:
+                if ticket in self._line:
+                    self._line.remove(ticket)
+                self._cond.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
+
+
+def _slots_from_env() -> ParserSlots:
+    try:
+        return ParserSlots(int(os.environ.get("SENRYOKU_MAX_PARSERS", MAX_PARSERS)))
+    except ValueError:
+        return ParserSlots(MAX_PARSERS)
+
+
+SLOTS = _slots_from_env()
+
+
+def report_queued(progress: Progress | None, position: int) -> None:
+    """Tell ``progress`` the upload waits at ``position`` in line: the stage
+    ``ingest.progress.queued`` with ``position=`` (a two-argument callback gets the stage
+    alone)."""
+    if progress is None:
+        return
+    try:
+        progress(0.0, STAGE_QUEUED, position=position)
+    except TypeError:
+        progress(0.0, STAGE_QUEUED)
 
 
 def read_leads_isolated(
@@ -66,10 +132,24 @@ def read_leads_isolated(
 ) -> IngestResult:
     """Like :func:`engine.leads.ingest.read_leads`, but the file is parsed in a child process
     under ``limits`` (and ``ingest_limits``, as read_leads would check them); the table
-    lands in ``con`` exactly as read_leads would leave it."""
+    lands in ``con`` exactly as read_leads would leave it. At most :data:`SLOTS` parses run
+    at once in this process; a read that waits reports its place in line (stage
+    ``ingest.progress.queued``, see :func:`report_queued`)."""
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.file_not_found", path=path.name)
+    with SLOTS.slot(lambda position: report_queued(progress, position)):
+        return _read_in_worker(path, con, table, limits, progress, ingest_limits)
+
+
+def _read_in_worker(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    limits: WorkerLimits,
+    progress: Progress | None,
+    ingest_limits: IngestLimits,
+) -> IngestResult:
     workdir = Path(tempfile.mkdtemp(prefix=WORKER_DIR_PREFIX, dir=work_parent(path.stat().st_size)))
     try:
         out = workdir / "leads.arrow"
@@ -225,7 +305,8 @@ def _child() -> int:
     import pyarrow as pa
     import pyarrow.ipc  # noqa: F401
 
-    from engine.leads.ingest import IngestLimits, private_connection, read_leads
+    from engine.leads.ingest import IngestLimits, read_leads
+    from engine.leads.load import private_connection
 
     memory_mb = int(job["memory_mb"])
     limits = IngestLimits(**job.get("limits", {}))
