@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from engine.leads import ingest as reading  # the one reference to internal names
+from engine.leads import sniff as reading  # the one reference to internal names
 
 CHUNK = 4096  # the read chunk in this test (8 MB in the engine), to keep the file small
 
