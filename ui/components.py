@@ -38,7 +38,7 @@ def step_done(step: int) -> bool:
     if step == 1:
         return bool(ss.get("answers"))
     if step == 2:
-        return ss.get("leadset") is not None
+        return ss.get("leadset") is not None or ss.get("profile_snapshot") is not None
     if step == 3:
         return bool(ss.get("sales"))
     return False

@@ -26,15 +26,14 @@ def rows_missing_note() -> None:
     if not rows_missing():
         return
     profile = st.session_state["profile_snapshot"]
-    st.info(
-        tr(
-            "journey.rows_missing",
-            rows=_whole(profile["rows"]),
-            target=_whole(profile["categories"].get("target", 0)),
-            corrections=corrections_count(),
-        ),
-        icon=":material/cloud_off:",
+    text = tr(
+        "journey.rows_missing",
+        rows=_whole(profile["rows"]),
+        target=_whole(profile["categories"].get("target", 0)),
     )
+    if corrections_count():
+        text += " " + tr("journey.rows_missing_corrections", corrections=corrections_count())
+    st.info(text, icon=":material/cloud_off:")
 
 
 def small_list_reason(summary, facts) -> str | None:

@@ -357,33 +357,52 @@ def _apply_journey(data: dict) -> None:
     ss.pop("diagnosis_cache", None)
 
 
-def sync_url() -> None:
-    """Write the journey's inputs into the URL (``s`` and ``j``) as the user goes, so a
-    reload or a bookmark restores them; called after every run of a journey page."""
+def journey_params() -> dict[str, str]:
+    """The URL's journey parameters for the session as it is now: ``s`` (answers and
+    sales, the share token) and ``j`` (language, lists, the list's counts)."""
     from engine.diagnosis import share
 
     ss = st.session_state
-    wanted: dict[str, str | None] = {"s": None, "j": None}
+    params: dict[str, str] = {}
     if ss.get("answers") or ss.get("sales"):
         try:
-            wanted["s"] = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
+            params["s"] = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
         except SenryokuError:  # not shareable (said on the results page); the rest is kept
-            wanted["s"] = None
-    profile = ss.get("profile_snapshot")
-    wanted["j"] = url_state.encode_journey(
+            pass
+    journey = url_state.encode_journey(
         ss.get("lang", "ja"),
         ss.get("lists"),
-        profile,
+        ss.get("profile_snapshot"),
         corrections_count(),
         ss.get("target_source", "profile"),
     )
-    ss["share_applied"], ss["journey_applied"] = wanted["s"], wanted["j"]
-    for key, value in wanted.items():
+    if journey:
+        params["j"] = journey
+    return params
+
+
+def sync_url() -> None:
+    """Write the journey's inputs into the URL (``s`` and ``j``) as the user goes, so a
+    reload or a bookmark restores them; called after every run of a journey page."""
+    ss = st.session_state
+    wanted = journey_params()
+    ss["share_applied"], ss["journey_applied"] = wanted.get("s"), wanted.get("j")
+    for key in ("s", "j"):
+        value = wanted.get(key)
         if value is None:
             if key in st.query_params:
                 del st.query_params[key]
         elif st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def switch_page(page: str) -> None:
+    """``st.switch_page`` carrying the journey in the new page's URL (a switch starts
+    the next page with the URL it is given)."""
+    params = journey_params()
+    st.session_state["share_applied"] = params.get("s")
+    st.session_state["journey_applied"] = params.get("j")
+    st.switch_page(page, query_params=params)
 
 
 def ensure_routed() -> None:

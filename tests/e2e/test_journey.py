@@ -19,6 +19,7 @@ from engine.diagnosis.share import decode
 from engine.leads import export
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import Lists, load_lists
+from tests.e2e.server import click_on_cell
 
 pytestmark = pytest.mark.browser
 
@@ -74,8 +75,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     expect(editor.locator("canvas").first).to_be_visible()
     option = page.get_by_role("option", name="パートナー")
     for _ in range(5):  # the canvas grid may still be laying out: open the cell editor again
-        box = editor.bounding_box()
-        page.mouse.dblclick(box["x"] + 30, box["y"] + 52)
+        click_on_cell(page, editor, row=1, column=0, double_click=True)
         try:
             option.wait_for(timeout=5_000)
             break
