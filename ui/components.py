@@ -44,6 +44,14 @@ def step_done(step: int) -> bool:
     return False
 
 
+def page_link(page, **kwargs) -> None:
+    """``st.page_link`` whose target URL already carries the journey (``s``, ``j``), so a
+    reload right after the click cannot land on a bare URL."""
+    from ui.state import journey_params
+
+    st.page_link(page, query_params=journey_params() or None, **kwargs)
+
+
 def step_indicator(steps: list, current) -> None:
     """1 questionnaire → 2 lead list → 3 sales funnel → 4 results, as links; the
     current step marked, steps with input ticked."""
@@ -53,7 +61,7 @@ def step_indicator(steps: list, current) -> None:
             mark = "▶ " if here else ""
             tick = " ✓" if step_done(number) else ""
             label = f"{mark}{number}. {page.title}{tick}"
-            st.page_link(page, label=label, disabled=here)
+            page_link(page, label=label, disabled=here)
 
 
 def show_error(error: Exception | str, **params: object) -> None:

@@ -326,7 +326,7 @@ def apply_share_token_from_url() -> str | None:
     ss = st.session_state
     error = None
     token = st.query_params.get("s")
-    if token and ss.get("share_applied") != token:
+    if token and ss.get("share_applied") != token and not _is_own(token):
         ss["share_applied"] = token
         try:
             data = share.decode(token)
@@ -335,7 +335,7 @@ def apply_share_token_from_url() -> str | None:
         else:
             apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
     journey = st.query_params.get("j")
-    if journey and ss.get("journey_applied") != journey:
+    if journey and ss.get("journey_applied") != journey and not _is_own(journey):
         ss["journey_applied"] = journey
         try:
             data = url_state.decode_journey(journey)
@@ -378,7 +378,27 @@ def journey_params() -> dict[str, str]:
     )
     if journey:
         params["j"] = journey
+    _remember_written(params.values())
     return params
+
+
+# How many of the session's own URL tokens are remembered (a link drawn a few runs ago
+# carries an older one).
+MAX_WRITTEN = 64
+
+
+def _remember_written(tokens) -> None:
+    """Remember tokens this session put in a URL or a link: coming back in (a link clicked
+    before the last change reached the page) they are stale, not a new link to apply."""
+    written = st.session_state.setdefault("url_written", {})
+    for token in tokens:
+        written[token] = True
+    while len(written) > MAX_WRITTEN:
+        del written[next(iter(written))]
+
+
+def _is_own(token: str) -> bool:
+    return token in (st.session_state.get("url_written") or {})
 
 
 def sync_url() -> None:
