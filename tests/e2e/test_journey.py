@@ -60,7 +60,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     _type_number(page, "q_leads_total", ANSWERS["leads_total"])
     _type_number(page, "q_target_leads", ANSWERS["target_leads"])
     page.locator(".st-key-q_sales_style").get_by_text("定期訪問型", exact=False).click()
-    expect(page.get_by_text("3 / 12 問に回答済み")).to_be_visible()
+    expect(page.get_by_text("7 / 12 問に回答済み")).to_be_visible()  # 3 typed + 4 sliders as shown
 
     # 2. lead list: the CP932 Salesforce report, counts as the engine counts them
     page.get_by_role("link", name="2. リードリスト").click()
@@ -89,14 +89,14 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     assert len(cleaned) == target - 1
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV（UTF-8 BOM 付き）").click()
-    assert info.value.suggested_filename == "target_leads.csv"
+    assert re.fullmatch(r"target_leads_[0-9a-f]{10}\.csv", info.value.suggested_filename)
     data = Path(info.value.path()).read_bytes()
     assert data == export.csv_bytes(cleaned) and data.startswith(codecs.BOM_UTF8)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0] == list(cleaned.columns) and len(table) == 1 + target - 1
     with page.expect_download() as info:
         page.get_by_role("button", name="Excel（XLSX）").click()
-    assert info.value.suggested_filename == "target_leads.xlsx"
+    assert re.fullmatch(r"target_leads_[0-9a-f]{10}\.xlsx", info.value.suggested_filename)
     workbook = io.BytesIO(Path(info.value.path()).read_bytes())
     sheet = openpyxl.load_workbook(workbook, read_only=True).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
