@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from engine.core.vocab import PHASES
 from engine.diagnosis.diagnose import diagnose
 from engine.diagnosis.questionnaire import available_questionnaires
 from engine.diagnosis.share import decode
@@ -22,6 +23,8 @@ from engine.leads.lists import Lists, load_lists
 from tests.e2e.server import click_on_cell
 
 pytestmark = pytest.mark.browser
+# two cores shared by several servers: a rerun can take seconds
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "salesforce_leads_ja.csv"
@@ -59,6 +62,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     expect(page.get_by_role("heading", name="1. 質問票")).to_be_visible()
     _type_number(page, "q_leads_total", ANSWERS["leads_total"])
     _type_number(page, "q_target_leads", ANSWERS["target_leads"])
+    expect(page.get_by_text("6 / 12 問に回答済み")).to_be_visible()  # both numbers landed
     page.locator(".st-key-q_sales_style").get_by_text("定期訪問型", exact=False).click()
     expect(page.get_by_text("7 / 12 問に回答済み")).to_be_visible()  # 3 typed + 4 sliders as shown
 
@@ -147,7 +151,15 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     link = page.get_by_test_id("stCode").filter(has_text="?s=").inner_text().strip()
     assert re.match(r"^http://127\.0\.0\.1:\d+/results\?s=[A-Za-z0-9_-]+$", link), link
     shared = decode(link.split("?s=", 1)[1])
-    assert shared["answers"] == ANSWERS
+    # the quick questionnaire's rating sliders, untouched, are answered at the 3 they show;
+    # the sales page's ratings (1, 1, 3, 5) are laid over them
+    assert shared["answers"] == {**ANSWERS, **{f"rating_{p}": 3 for p in PHASES}}
+    assert shared["sales"]["ratings"] == {
+        "appointment": 1,
+        "relationship": 1,
+        "opportunity": 3,
+        "closing": 5,
+    }
     assert "@" not in link and "partner" not in str(shared)
     fresh = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
     try:
