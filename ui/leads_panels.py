@@ -134,7 +134,11 @@ def details(profile) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(tr("app.leads.waterfall_title"))
-        st.altair_chart(charts.waterfall_chart(dict(profile.stages), None, lang()), width="stretch")
+        if any(profile.stages.values()):
+            chart = charts.waterfall_chart(dict(profile.stages), None, lang())
+            st.altair_chart(chart, width="stretch")
+        else:  # a card export has no stage column: no chart of zeros
+            st.caption(tr("journey.no_stages"))
     with right:
         _lead_age(profile)
     left, right = st.columns(2)
