@@ -7,7 +7,7 @@ import streamlit as st
 from engine.core.errors import SenryokuError
 from ui import leads_forms as forms
 from ui import leads_panels as panels
-from ui.components import privacy_note, show_error
+from ui.components import page_link, privacy_note, show_error
 from ui.i18n import tr
 from ui.leads_review import downloads, review
 from ui.state import current_facts, current_profile, ensure_routed
@@ -16,7 +16,7 @@ ensure_routed()
 
 
 def _next() -> None:
-    st.page_link("pages/sales.py", label=tr("app.leads.next"), icon=":material/arrow_forward:")
+    page_link("pages/sales.py", label=tr("app.leads.next"), icon=":material/arrow_forward:")
 
 
 def leads_page() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.components import page_link
 from ui.i18n import lang, tr
 from ui.questions import render_question
 from ui.start import start_panel
@@ -19,10 +20,10 @@ def _choose_questionnaire() -> None:
 
 def _navigation(answers: dict) -> None:
     with st.container(horizontal=True):
-        st.page_link(
+        page_link(
             "pages/leads.py", label=tr("app.questionnaire.next"), icon=":material/arrow_forward:"
         )
-        st.page_link(
+        page_link(
             "pages/results.py",
             label=tr("app.questionnaire.skip_to_results"),
             icon=":material/bar_chart:",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from engine.core.errors import SenryokuError
 from ui import results_panels as panels
-from ui.components import show_error
+from ui.components import page_link, show_error
 from ui.consent import render_consent
 from ui.i18n import lang, tr
 from ui.leads_panels import rows_missing_note, target_choice
@@ -28,14 +28,12 @@ ensure_routed()
 def _go_back() -> None:
     st.caption(tr("app.results.fix_inputs"))
     with st.container(horizontal=True):
-        st.page_link(
+        page_link(
             "pages/questionnaire.py",
             label=tr("app.results.go_questionnaire"),
             icon=":material/edit_note:",
         )
-        st.page_link(
-            "pages/sales.py", label=tr("app.results.go_sales"), icon=":material/handshake:"
-        )
+        page_link("pages/sales.py", label=tr("app.results.go_sales"), icon=":material/handshake:")
 
 
 def _extras(facts, diagnosis, profile) -> None:
@@ -57,7 +55,7 @@ def results_page() -> None:
         return
     if not st.session_state["answers"] and current_profile() is None:
         st.info(tr("app.results.need_questionnaire"))
-        st.page_link(
+        page_link(
             "pages/questionnaire.py",
             label=tr("app.results.go_questionnaire"),
             icon=":material/edit_note:",

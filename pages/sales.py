@@ -7,7 +7,7 @@ import streamlit as st
 from engine.core.errors import SenryokuError
 from engine.core.vocab import PHASES
 from engine.reports import charts
-from ui.components import show_error
+from ui.components import page_link, show_error
 from ui.i18n import lang, tr
 from ui.sales_form import ratings_panel, seed, team_panel
 from ui.state import current_facts, ensure_routed
@@ -43,9 +43,7 @@ def sales_page() -> None:
     except Exception as exc:  # a chart must never take the page down
         show_error(exc)
     st.success(tr("app.sales.saved"))
-    st.page_link(
-        "pages/results.py", label=tr("app.sales.to_results"), icon=":material/arrow_forward:"
-    )
+    page_link("pages/results.py", label=tr("app.sales.to_results"), icon=":material/arrow_forward:")
 
 
 sales_page()

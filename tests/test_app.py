@@ -291,3 +291,57 @@ def test_sales_inputs_the_diagnosis_refuses_are_named_on_results_and_sales_pages
     at.switch_page("pages/sales.py").run()
     assert not at.exception
     assert [e.value for e in at.error] == [expected]
+
+
+def test_lists_form_reads_urls_full_width_and_underscore_hosts_as_domains(sample_profile):
+    """Test that the lists form stores https://rival.example/about, ｒｉｖａｌ.example and
+    mail_gw.rival.example as domains (as the engine reads them), not as company names."""
+    at = _app()
+    at.switch_page("pages/leads.py").run()
+    at.file_uploader(key="leads_file").upload(SAMPLE.name, SAMPLE.read_bytes(), "text/csv").run()
+    lines = "https://rival.example/about\nｒｉｖａｌ.example\nmail_gw.rival.example\nライバル商事"
+    at.text_area(key="lists_competitors").set_value(lines)
+    at.button(key="FormSubmitter:lists_form-" + t("app.leads.lists_apply", "ja")).click().run()
+    assert not at.exception and not at.error
+    competitors = at.session_state["lists"].competitors
+    assert competitors.domains == ["rival.example", "mail_gw.rival.example"]
+    assert competitors.companies == ["ライバル商事"]
+    assert at.text_area(key="lists_competitors").value == (
+        "rival.example\nmail_gw.rival.example\nライバル商事"
+    )
+
+
+def test_conclusion_card_quotes_the_diagnosis():
+    """Test that the conclusion card names the diagnosis's placement, first initiative,
+    target leads with the short verdict, and whether the goal fits the capacity."""
+    from engine.diagnosis.diagnose import diagnose
+    from engine.diagnosis.questionnaire import available_questionnaires
+    from ui.conclusion import conclusion
+
+    facts = (
+        available_questionnaires()["quick"]
+        .to_facts({"leads_total": 8000, "target_leads": 1500, "new_deals_per_year": 240})
+        .with_values({"sales.headcount": 2, "sales.opportunities_per_rep_month": 4})
+    )
+    card = conclusion(diagnose(facts, None, "ja"), "ja")
+    lines = {line.key: line for line in card.lines}
+    assert list(lines) == ["placement", "first_step", "target_leads", "goal"]
+    assert lines["target_leads"].value == "1,500 件（運用可能）"
+    # 240 deals a year at the benchmark win rate need more than 2 reps × 4 a month
+    assert lines["goal"].value == "今の営業体制では商談を受けきれません"
+    assert "対応できる商談 月 8 件" in lines["goal"].detail
+
+
+def test_deep_links_on_a_fresh_server_still_rely_on_streamlits_pages_flag():
+    """Test that Streamlit still has the flag ``ensure_routed`` clears (a pages/ folder
+    next to app.py turns it on): the day Streamlit drops or renames it, this fails and the
+    guard in ui/state.py must be revisited."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = None
+        PagesManager(str(ROOT / "app.py"))
+        assert PagesManager.uses_pages_directory is True
+    finally:
+        PagesManager.uses_pages_directory = saved

@@ -38,10 +38,18 @@ def step_done(step: int) -> bool:
     if step == 1:
         return bool(ss.get("answers"))
     if step == 2:
-        return ss.get("leadset") is not None
+        return ss.get("leadset") is not None or ss.get("profile_snapshot") is not None
     if step == 3:
         return bool(ss.get("sales"))
     return False
+
+
+def page_link(page, **kwargs) -> None:
+    """``st.page_link`` whose target URL already carries the journey (``s``, ``j``), so a
+    reload right after the click cannot land on a bare URL."""
+    from ui.state import journey_params
+
+    st.page_link(page, query_params=journey_params() or None, **kwargs)
 
 
 def step_indicator(steps: list, current) -> None:
@@ -53,7 +61,7 @@ def step_indicator(steps: list, current) -> None:
             mark = "▶ " if here else ""
             tick = " ✓" if step_done(number) else ""
             label = f"{mark}{number}. {page.title}{tick}"
-            st.page_link(page, label=label, disabled=here)
+            page_link(page, label=label, disabled=here)
 
 
 def show_error(error: Exception | str, **params: object) -> None:

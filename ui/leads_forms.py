@@ -81,7 +81,7 @@ def _header_label(header: str | None, examples: dict[str, str]) -> str:
     if header is None:
         return tr("app.leads.mapping_none")
     example = examples.get(header)
-    return f"{header}（{tr('journey.example')}: {example}）" if example else header
+    return tr("journey.header_example", header=header, example=example) if example else header
 
 
 def _lowered(before: dict[str, float], after: dict[str, float]) -> list[str]:

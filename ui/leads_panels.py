@@ -26,15 +26,14 @@ def rows_missing_note() -> None:
     if not rows_missing():
         return
     profile = st.session_state["profile_snapshot"]
-    st.info(
-        tr(
-            "journey.rows_missing",
-            rows=_whole(profile["rows"]),
-            target=_whole(profile["categories"].get("target", 0)),
-            corrections=corrections_count(),
-        ),
-        icon=":material/cloud_off:",
+    text = tr(
+        "journey.rows_missing",
+        rows=_whole(profile["rows"]),
+        target=_whole(profile["categories"].get("target", 0)),
     )
+    if corrections_count():
+        text += " " + tr("journey.rows_missing_corrections", corrections=corrections_count())
+    st.info(text, icon=":material/cloud_off:")
 
 
 def small_list_reason(summary, facts) -> str | None:
@@ -115,7 +114,9 @@ def _lead_age(profile) -> None:
     st.subheader(tr("app.leads.lead_age_title"))
     lead_age = profile.lead_age
     if charts.lead_age_data(lead_age, lang()) and lead_age.source:
-        st.altair_chart(charts.lead_age_chart(lead_age, lang()), width="stretch")
+        # the buckets named in the user's language ("3か月未満", not "<3m")
+        named = {tr(f"app.age_buckets.{k}"): v for k, v in lead_age.buckets.items()}
+        st.altair_chart(charts.lead_age_chart({"buckets": named}, lang()), width="stretch")
         if lead_age.median_months is not None:
             st.caption(
                 tr(
@@ -133,7 +134,11 @@ def details(profile) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(tr("app.leads.waterfall_title"))
-        st.altair_chart(charts.waterfall_chart(dict(profile.stages), None, lang()), width="stretch")
+        if any(profile.stages.values()):
+            chart = charts.waterfall_chart(dict(profile.stages), None, lang())
+            st.altair_chart(chart, width="stretch")
+        else:  # a card export has no stage column: no chart of zeros
+            st.caption(tr("journey.no_stages"))
     with right:
         _lead_age(profile)
     left, right = st.columns(2)

@@ -86,6 +86,39 @@ def _range_error(qid: str, label: str, lo: Any, hi: Any) -> None:
     show_error("journey.number_range", label=label, low=low, high=high, value=f"{value:,}")
 
 
+def _number(question: Any, qid: str, label: str, common: dict) -> None:
+    key, answers = common["key"], st.session_state["answers"]
+    lo, hi, step = field(question, "min"), field(question, "max"), field(question, "step")
+    whole = all(v is None or float(v).is_integer() for v in (lo, step))
+    cast = int if whole else float
+    if key not in st.session_state:
+        value = answers.get(qid)
+        st.session_state[key] = None if value is None else cast(value)
+    lo, hi = (None if lo is None else cast(lo)), (None if hi is None else cast(hi))
+    st.number_input(
+        label,
+        step=cast(step) if step else (1 if whole else None),
+        placeholder=tr("app.questionnaire.not_answered"),
+        **{**common, "args": (qid, lo, hi)},
+    )
+    _range_error(qid, question_text(question) or qid, lo, hi)
+
+
+def _scale(question: Any, qid: str, label: str, common: dict) -> None:
+    key, answers = common["key"], st.session_state["answers"]
+    lo = int(field(question, "min", 1) or 1)
+    hi = int(field(question, "max", 5) or 5)
+    if key not in st.session_state:
+        default = field(question, "default")
+        start = answers.get(qid, default if default is not None else (lo + hi) // 2)
+        st.session_state[key] = int(start)
+    if qid not in answers:
+        # A slider always shows a value: untouched, it is answered at that value, so the
+        # count, the chart and the diagnosis agree with what the user sees.
+        st.session_state["answers"] = {**answers, qid: int(st.session_state[key])}
+    st.slider(label, min_value=lo, max_value=hi, step=1, **common)
+
+
 def render_question(question: Any) -> None:
     """One widget for one question, seeded from the canonical answers."""
     qid = str(field(question, "id"))
@@ -136,35 +169,9 @@ def render_question(question: Any) -> None:
             **common,
         )
     elif kind == "number":
-        lo = field(question, "min")
-        hi = field(question, "max")
-        step = field(question, "step")
-        whole = all(v is None or float(v).is_integer() for v in (lo, step))
-        cast = int if whole else float
-        if key not in st.session_state:
-            value = answers.get(qid)
-            st.session_state[key] = None if value is None else cast(value)
-        lo, hi = (None if lo is None else cast(lo)), (None if hi is None else cast(hi))
-        common["args"] = (qid, lo, hi)
-        st.number_input(
-            label,
-            step=cast(step) if step else (1 if whole else None),
-            placeholder=tr("app.questionnaire.not_answered"),
-            **common,
-        )
-        _range_error(qid, question_text(question) or qid, lo, hi)
+        _number(question, qid, label, common)
     elif kind == "scale":
-        lo = int(field(question, "min", 1) or 1)
-        hi = int(field(question, "max", 5) or 5)
-        if key not in st.session_state:
-            default = field(question, "default")
-            start = answers.get(qid, default if default is not None else (lo + hi) // 2)
-            st.session_state[key] = int(start)
-        if qid not in answers:
-            # A slider always shows a value: untouched, it is answered at that value, so the
-            # count, the chart and the diagnosis agree with what the user sees.
-            st.session_state["answers"] = {**answers, qid: int(st.session_state[key])}
-        st.slider(label, min_value=lo, max_value=hi, step=1, **common)
+        _scale(question, qid, label, common)
     else:
         if key not in st.session_state:
             st.session_state[key] = str(answers.get(qid, ""))

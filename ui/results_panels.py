@@ -71,6 +71,9 @@ def placement(diagnosis: Diagnosis, profile) -> None:
     chart = charts.placement_chart(diagnosis, profile, lang())
     if chart is not None:
         st.altair_chart(chart, width="stretch")
+        rows = charts.placement_waterfall(diagnosis, profile, lang())["rows"]
+        if any(r["highlight"] for r in rows):
+            st.caption(tr("journey.results.is_stages"))
 
 
 def initiatives(diagnosis: Diagnosis) -> None:

@@ -10,7 +10,7 @@ from engine.leads.lists import lists_from_data
 from ui.components import show_error
 from ui.i18n import tr
 from ui.leads import progress_callback
-from ui.state import SAMPLE_ANSWERS, apply_inputs, load_sample
+from ui.state import SAMPLE_ANSWERS, apply_inputs, current_profile, load_sample, switch_page
 
 
 def _load_inputs(uploaded) -> bool:
@@ -29,12 +29,13 @@ def _sample() -> None:
         bar = st.progress(0.0)
         try:
             load_sample(progress=progress_callback(bar))
+            current_profile()  # its counts go into the next page's URL
         except SenryokuError as exc:
             status.update(state="error")
             show_error(exc)
             return
         status.update(state="complete")
-    st.switch_page("pages/results.py")
+    switch_page("pages/results.py")
 
 
 def start_panel() -> None:

@@ -326,7 +326,7 @@ def apply_share_token_from_url() -> str | None:
     ss = st.session_state
     error = None
     token = st.query_params.get("s")
-    if token and ss.get("share_applied") != token:
+    if token and ss.get("share_applied") != token and not _is_own(token):
         ss["share_applied"] = token
         try:
             data = share.decode(token)
@@ -335,7 +335,7 @@ def apply_share_token_from_url() -> str | None:
         else:
             apply_inputs(data["questionnaire_id"], data["answers"], data["sales"])
     journey = st.query_params.get("j")
-    if journey and ss.get("journey_applied") != journey:
+    if journey and ss.get("journey_applied") != journey and not _is_own(journey):
         ss["journey_applied"] = journey
         try:
             data = url_state.decode_journey(journey)
@@ -357,33 +357,72 @@ def _apply_journey(data: dict) -> None:
     ss.pop("diagnosis_cache", None)
 
 
-def sync_url() -> None:
-    """Write the journey's inputs into the URL (``s`` and ``j``) as the user goes, so a
-    reload or a bookmark restores them; called after every run of a journey page."""
+def journey_params() -> dict[str, str]:
+    """The URL's journey parameters for the session as it is now: ``s`` (answers and
+    sales, the share token) and ``j`` (language, lists, the list's counts)."""
     from engine.diagnosis import share
 
     ss = st.session_state
-    wanted: dict[str, str | None] = {"s": None, "j": None}
+    params: dict[str, str] = {}
     if ss.get("answers") or ss.get("sales"):
         try:
-            wanted["s"] = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
+            params["s"] = share.encode(ss["questionnaire_id"], ss["answers"], ss["sales"])
         except SenryokuError:  # not shareable (said on the results page); the rest is kept
-            wanted["s"] = None
-    profile = ss.get("profile_snapshot")
-    wanted["j"] = url_state.encode_journey(
+            pass
+    journey = url_state.encode_journey(
         ss.get("lang", "ja"),
         ss.get("lists"),
-        profile,
+        ss.get("profile_snapshot"),
         corrections_count(),
         ss.get("target_source", "profile"),
     )
-    ss["share_applied"], ss["journey_applied"] = wanted["s"], wanted["j"]
-    for key, value in wanted.items():
+    if journey:
+        params["j"] = journey
+    _remember_written(params.values())
+    return params
+
+
+# How many of the session's own URL tokens are remembered (a link drawn a few runs ago
+# carries an older one).
+MAX_WRITTEN = 64
+
+
+def _remember_written(tokens) -> None:
+    """Remember tokens this session put in a URL or a link: coming back in (a link clicked
+    before the last change reached the page) they are stale, not a new link to apply."""
+    written = st.session_state.setdefault("url_written", {})
+    for token in tokens:
+        written[token] = True
+    while len(written) > MAX_WRITTEN:
+        del written[next(iter(written))]
+
+
+def _is_own(token: str) -> bool:
+    return token in (st.session_state.get("url_written") or {})
+
+
+def sync_url() -> None:
+    """Write the journey's inputs into the URL (``s`` and ``j``) as the user goes, so a
+    reload or a bookmark restores them; called after every run of a journey page."""
+    ss = st.session_state
+    wanted = journey_params()
+    ss["share_applied"], ss["journey_applied"] = wanted.get("s"), wanted.get("j")
+    for key in ("s", "j"):
+        value = wanted.get(key)
         if value is None:
             if key in st.query_params:
                 del st.query_params[key]
         elif st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def switch_page(page: str) -> None:
+    """``st.switch_page`` carrying the journey in the new page's URL (a switch starts
+    the next page with the URL it is given)."""
+    params = journey_params()
+    st.session_state["share_applied"] = params.get("s")
+    st.session_state["journey_applied"] = params.get("j")
+    st.switch_page(page, query_params=params)
 
 
 def ensure_routed() -> None:

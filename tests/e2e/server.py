@@ -87,3 +87,40 @@ def stop_app(proc) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# ---- helpers for driving the page (named dimensions, as Streamlit's own e2e tests do) ----
+
+# The glide-data-grid behind st.dataframe / st.data_editor: header and rows are 35 px high.
+GRID_ROW_HEIGHT = 35
+
+
+def click_on_cell(
+    page,
+    grid,
+    row: int,
+    column: int,
+    *,
+    column_width: int = 60,
+    row_height: int = GRID_ROW_HEIGHT,
+    double_click: bool = False,
+) -> None:
+    """Click the cell at ``row`` (0 is the header, 1 the first data row) and ``column``
+    (0-based, each ``column_width`` px wide) of a data grid (a Playwright locator of the
+    element holding it), like Streamlit's own ``click_on_cell``."""
+    box = grid.bounding_box()
+    x = box["x"] + column_width * column + column_width / 2
+    y = box["y"] + row_height * row + row_height / 2
+    if double_click:
+        page.mouse.dblclick(x, y)
+    else:
+        page.mouse.click(x, y)
+
+
+def wait_for_app(page) -> None:
+    """Wait until the app has finished its run (no running indicator)."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
+        """ && document.querySelector('[data-testid="stMain"]')""",
+        timeout=60_000,
+    )

@@ -13,14 +13,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from engine.core.vocab import PHASES
 from engine.diagnosis.diagnose import diagnose
 from engine.diagnosis.questionnaire import available_questionnaires
 from engine.diagnosis.share import decode
 from engine.leads import export
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import Lists, load_lists
+from tests.e2e.server import click_on_cell
 
 pytestmark = pytest.mark.browser
+# two cores shared by several servers: a rerun can take seconds
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "salesforce_leads_ja.csv"
@@ -58,8 +62,9 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     expect(page.get_by_role("heading", name="1. 質問票")).to_be_visible()
     _type_number(page, "q_leads_total", ANSWERS["leads_total"])
     _type_number(page, "q_target_leads", ANSWERS["target_leads"])
+    expect(page.get_by_text("6 / 15 問に回答済み")).to_be_visible()  # both numbers landed
     page.locator(".st-key-q_sales_style").get_by_text("定期訪問型", exact=False).click()
-    expect(page.get_by_text("3 / 15 問に回答済み")).to_be_visible()
+    expect(page.get_by_text("7 / 15 問に回答済み")).to_be_visible()  # 3 typed + 4 sliders as shown
 
     # 2. lead list: the CP932 Salesforce report, counts as the engine counts them
     page.get_by_role("link", name="2. リードリスト").click()
@@ -74,8 +79,7 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     expect(editor.locator("canvas").first).to_be_visible()
     option = page.get_by_role("option", name="パートナー")
     for _ in range(5):  # the canvas grid may still be laying out: open the cell editor again
-        box = editor.bounding_box()
-        page.mouse.dblclick(box["x"] + 30, box["y"] + 52)
+        click_on_cell(page, editor, row=1, column=0, double_click=True)
         try:
             option.wait_for(timeout=5_000)
             break
@@ -89,14 +93,14 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     assert len(cleaned) == target - 1
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV（UTF-8 BOM 付き）").click()
-    assert info.value.suggested_filename == "target_leads.csv"
+    assert re.fullmatch(r"target_leads_[0-9a-f]{10}\.csv", info.value.suggested_filename)
     data = Path(info.value.path()).read_bytes()
     assert data == export.csv_bytes(cleaned) and data.startswith(codecs.BOM_UTF8)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0] == list(cleaned.columns) and len(table) == 1 + target - 1
     with page.expect_download() as info:
         page.get_by_role("button", name="Excel（XLSX）").click()
-    assert info.value.suggested_filename == "target_leads.xlsx"
+    assert re.fullmatch(r"target_leads_[0-9a-f]{10}\.xlsx", info.value.suggested_filename)
     workbook = io.BytesIO(Path(info.value.path()).read_bytes())
     sheet = openpyxl.load_workbook(workbook, read_only=True).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -147,7 +151,15 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     link = page.get_by_test_id("stCode").filter(has_text="?s=").inner_text().strip()
     assert re.match(r"^http://127\.0\.0\.1:\d+/results\?s=[A-Za-z0-9_-]+$", link), link
     shared = decode(link.split("?s=", 1)[1])
-    assert shared["answers"] == ANSWERS
+    # the quick questionnaire's rating sliders, untouched, are answered at the 3 they show;
+    # the sales page's ratings (1, 1, 3, 5) are laid over them
+    assert shared["answers"] == {**ANSWERS, **{f"rating_{p}": 3 for p in PHASES}}
+    assert shared["sales"]["ratings"] == {
+        "appointment": 1,
+        "relationship": 1,
+        "opportunity": 3,
+        "closing": 5,
+    }
     assert "@" not in link and "partner" not in str(shared)
     fresh = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
     try:
