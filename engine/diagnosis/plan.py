@@ -129,6 +129,8 @@ class Plan(_Out):
     target_leads_1y: int
     target_leads_2y: int
     needed_headcount: int | None = None  # sales reps the goal needs at today's rep capacity
+    capacity_per_month: float | None = None  # opportunities a month: reps × per rep
+    capacity_exceeded: bool = False  # the goal's SQL a month exceed capacity_per_month
     headcount: Headcount
     kpis: dict[str, dict[str, float]]  # per roadmap horizon
 
@@ -335,6 +337,10 @@ def plan(
         target_leads_1y=max(target_1y, target_leads),
         target_leads_2y=max(target_2y, target_leads),
         needed_headcount=needed_headcount,
+        capacity_per_month=(
+            round(float(f.capacity_opps), DECIMALS) if f.capacity_opps is not None else None
+        ),
+        capacity_exceeded=f.capacity_exceeded,
         headcount=_headcount(f, target_leads, mql, headcount, placed, bench),
         kpis=_kpis(f, won, sql, mql, ramp, target_1y, target_2y, target_leads, th),
     )
@@ -410,58 +416,7 @@ def _headcount(
     )
 
 
-# ---- views the renderers read (the same numbers, in the shapes they take) ------------------
-
-
-def kpis_view(p: Plan, f: Funnel, bench: Benchmarks, target_leads: int, lang: str, placed: bool):
-    """The plan's rates and monthly flows as :class:`~engine.diagnosis.model.Kpis`."""
-    from engine.diagnosis.model import Kpis, RateUsed
-
-    used = {}
-    for key, rate in p.rates.items():
-        b = bench.rates[key]
-        is_bench = rate.source == "benchmark"
-        used[key] = RateUsed(
-            value=rate.value,
-            from_company=rate.source == "answer",
-            label=b.label(lang),
-            source=rate.citation,
-            range=b.range if is_bench else None,
-            reliability=b.reliability(lang) if is_bench else None,
-            year=b.year if is_bench else None,
-        )
-
-    def flow(x: Flow | None) -> dict[str, float] | None:
-        if x is None:
-            return None
-        out = {"new_leads": float(x.leads), "mql": x.mql, "sal": x.sal, "sql": x.sql}
-        out["won"] = x.won
-        if placed:
-            # inside sales hands ISQLs to sales, who accept them: ISQL stands where SAL did
-            out["isql"] = x.sal
-        return out
-
-    return Kpis(
-        target_leads=target_leads,
-        rates=used,
-        inside_sales=placed,
-        required=flow(f.required),
-        expected=flow(f.reachable),
-    )
-
-
-def capacity_view(f: Funnel, headcount: int | None, per_rep: float | None):
-    """Opportunities a month the goal needs vs the team's headcount × opportunities per rep."""
-    from engine.diagnosis.model import Capacity
-
-    return Capacity(
-        needed_opportunities_per_month=float(f.needed_opps) if f.needed_opps is not None else None,
-        capacity_per_month=float(f.capacity_opps) if f.capacity_opps is not None else None,
-        headcount=headcount,
-        opportunities_per_rep_month=per_rep,
-        win_rate=f.value["sql_to_won"],
-        exceeded=f.capacity_exceeded,
-    )
+# ---- what the texts quote ----------------------------------------------------------------
 
 
 def rates_source(p: Plan, lang: str) -> str:
