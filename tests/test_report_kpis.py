@@ -102,9 +102,9 @@ def test_kpi_table_required_reachable_capacity_and_isal_with_inside_sales():
         "does not plan ISAL (MQLs inside sales accepted) on its own; measure it from month 1 |"
     )
     assert rows[6].endswith(
-        "| as many as ISQL (sales accept each ISQL or return it with a reason: the SLA) |"
+        "| As many as ISQL (sales accept each ISQL or return it with a reason: the SLA) |"
     )
-    assert rows[8].endswith("| 25% | your answer |")
+    assert rows[8].endswith("| 25% | Your answer |")
     assert (
         "Won deals a year: goal 60 / reachable from today's inflow 30 / sales capacity 60 / "
         "expected in year 1 22.5"
@@ -163,3 +163,22 @@ def test_japanese_report_holds_no_english_words():
         for text in (render_markdown(report), body):
             stray = set(ENGLISH.findall(text)) - ALLOWED_ENGLISH - {"KPI"}
             assert not stray, stray
+
+
+def test_waterfall_chart_shows_the_kpi_tables_numbers():
+    """Test that the placement chart writes a monthly need as the table does: 24 deals a
+    year at the sample's rates need 16.0018 MQL a month, shown as 17 in both."""
+    from engine.reports.charts import placement_waterfall
+
+    facts = {
+        "marketing": {"target_leads": 208, "monthly_new_leads": 20},
+        "sales": {k: v for k, v in FACTS["sales"].items() if k != "win_rate"},
+        "goals": {"new_deals_per_year": 24},
+    }
+    profile = {"rows": 208, "categories": {"target": 208}, "stages": SAMPLE_STAGES}
+    d = diagnose(facts, profile, "ja")
+    assert d.plan.per_month.required.mql == 16.0018
+    chart = {r["key"]: r["value"] for r in placement_waterfall(d, None, "ja")["rows"]}
+    assert chart == {"mql": 17, "isql": 14, "sal": 14, "sql": 6.6}
+    md = render_markdown(build_report(d))
+    assert "| MQL | 17 | 5.7 |" in md

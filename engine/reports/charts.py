@@ -8,6 +8,7 @@ take the engine's typed models (``Diagnosis``, ``LeadProfile`` or ``ProfileSumma
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from engine.core.i18n import t
@@ -99,7 +100,9 @@ def placement_waterfall(
         if numbers:
             rows = [r for r in waterfall_data(numbers, placement, lang) if r["key"] in numbers]
             for r in rows:
-                r["value"] = round(float(numbers[r["key"]]), 1)
+                # as the KPI table writes a monthly need (fmt_count): whole from 10 up
+                v = float(numbers[r["key"]])
+                r["value"] = math.ceil(v - 1e-9) if v >= 10 else round(v, 1)
             return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
     stages = profile.stages if profile is not None else {}
     if any(stages.get(s) for s in WATERFALL_STAGES):

@@ -151,6 +151,8 @@ def kpi_blocks(plan: Plan, lang: str) -> tuple:
             rests = _r(f"rests.{rests}", lang)
         label = t(f"diagnosis.labels.stages.{stage}", lang)
         label = label[:1].upper() + label[1:]
+        if lang == "en":  # a citation title starts a Japanese cell as it is written
+            rests = rests[:1].upper() + rests[1:]
         rows.append(
             (
                 label,
