@@ -135,7 +135,7 @@ def test_a_benchmark_says_why_the_list_did_not_give_the_rate():
     md = _markdown(facts, profile, "ja")
     sql = next(r for r in _table_after(md, "| 段階 | 目標に必要") if r.startswith("| SQL"))
     assert sql.endswith(
-        "| 50% | Aporo, 2025 (公表値の幅 40–60%、ベンダー推計) — リストでは SAL の段階を"
+        "| 50% | Aporo, 2025 (目安の幅 40–60%、ベンダー推計) — リストでは SAL の段階を"
         "使っていない (この段階の行が 0 件) ため、ベンチマークを使いました |"
     )
     assert "| 30.2% | リストの段階 (43 件)、95% の幅 18.6%–45.1% |" in md
