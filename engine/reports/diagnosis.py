@@ -66,8 +66,8 @@ def _headline(d: Diagnosis, profile: LeadProfile | ProfileSummary | None, w: _Wo
     target = w.r(
         "target_leads_value",
         value=fmt_number(d.target_leads),
-        source=w.label("target_sources", d.target_leads_source),
-        lead_base=w.label("lead_bases", d.lead_base),
+        source=t(f"diagnosis.labels.target_sources.{d.target_leads_source}", w.lang),
+        lead_base=t(f"diagnosis.labels.lead_bases.{d.lead_base}", w.lang),
     )
     first_text = w.r(
         "first_initiative_value",
