@@ -85,7 +85,7 @@ def test_html_report_holds_the_markdown_reports_text():
     html = report_html.to_html(diagnosis, FACTS, "en", PROFILE)
     markdown = to_markdown(diagnosis, FACTS, "en")
     assert "<h2>Monthly KPIs</h2>" in html
-    assert "<td>SQL → won (win rate)</td><td>25%</td>" in html
+    assert "<h2>What the list holds</h2>" in html and "<td>Partner</td><td>1,655</td>" in html
     shown = unescape(re.sub(r"<[^>]+>", "", html))
     for line in markdown.splitlines():
         text = line.lstrip("#- ").replace("**", "")

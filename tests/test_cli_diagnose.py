@@ -87,7 +87,7 @@ def test_markdown_report_in_english(capsys):
     assert code == 0
     assert out.startswith("# Strength diagnosis report")
     assert "## Roadmap" in out and "### 1 month" in out and "## Assumptions and sources" in out
-    assert "2,500 (Your answer) — Workable" in out
+    assert "2,500 (your answer) — workable" in out
     assert "戦力" not in out and "ロードマップ" not in out
 
 

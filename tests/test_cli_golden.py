@@ -52,21 +52,22 @@ def _cases() -> dict[str, list[str]]:
                     fmt,
                 ]
     for lang in ("ja", "en"):
-        cases[f"diagnose_answers_quick_leads.{lang}.json"] = [
-            "--lang",
-            lang,
-            "diagnose",
-            "--answers",
-            f"{SAMPLE}/answers_quick.yaml",
-            "--questionnaire",
-            "quick",
-            "--leads",
-            f"{SAMPLE}/salesforce_leads_ja.csv",
-            "--lists",
-            f"{SAMPLE}/lists.yaml",
-            "--format",
-            "json",
-        ]
+        for fmt in ("json", "md"):  # the sample journey: the list's composition in the md
+            cases[f"diagnose_answers_quick_leads.{lang}.{fmt}"] = [
+                "--lang",
+                lang,
+                "diagnose",
+                "--answers",
+                f"{SAMPLE}/answers_quick.yaml",
+                "--questionnaire",
+                "quick",
+                "--leads",
+                f"{SAMPLE}/salesforce_leads_ja.csv",
+                "--lists",
+                f"{SAMPLE}/lists.yaml",
+                "--format",
+                fmt,
+            ]
         cases[f"diagnose_answers_full.{lang}.md"] = [
             "--lang",
             lang,

@@ -336,7 +336,7 @@ def test_capacity_exceeded_equal_vs_just_over(headcount, per_rep, warn):
     """Test that 60 deals at 25% (20 opportunities a month) against 5 x 4 = 20 does not
     warn, against 5 x 3.9 = 19.5 does, quoting both sides."""
     d = run(**{"sales.headcount": headcount, "sales.opportunities_per_rep_month": per_rep})
-    assert d.capacity.needed_opportunities_per_month == pytest.approx(20)
+    assert d.plan.per_month.required.sql == pytest.approx(20)
     assert ("capacity_exceeded" in _warnings(d)) is warn
     if warn:
         text = _warnings(d)["capacity_exceeded"]
@@ -347,7 +347,7 @@ def test_capacity_not_checked_without_headcount():
     """Test that without a headcount there is no capacity verdict and sharpen asks for it."""
     d = run(**{"sales.headcount": None, "goals.new_deals_per_year": 1000})
     assert "capacity_exceeded" not in _warnings(d)
-    assert d.capacity.capacity_per_month is None
+    assert d.plan.capacity_per_month is None
     assert any("headcount" in s for s in d.sharpen)
 
 
@@ -381,8 +381,8 @@ def test_roadmap_kpis_capped_by_what_the_inflow_reaches():
     leads reach only 1.64 won a month (26.25 MQL, 6.56 SQL): the roadmap promises that, half
     of it at 3 months without won deals (a 3-month cycle), and 14.7 deals in year 1."""
     d = run(**CLOSING_HEAVY)
-    assert d.kpis.required["isql"] == pytest.approx(40)
-    assert d.kpis.required["mql"] == pytest.approx(80)
+    assert d.plan.per_month.required.sal == pytest.approx(40)
+    assert d.plan.per_month.required.mql == pytest.approx(80)
     assert d.plan.deals_per_year.reachable_now == pytest.approx(19.6875)
     assert "goal_beyond_inflow" in _warnings(d)
     three = next(g for g in d.roadmap["3m"] if g.text.startswith("From the month-1 baseline"))
@@ -401,8 +401,8 @@ def test_company_rates_replace_benchmarks():
     d = run(
         **{"marketing.conversion_rates": {"lead_to_mql": 0.1, "mql_to_sal": 0.5, "sal_to_sql": 0.5}}
     )
-    assert d.kpis.required["new_leads"] == pytest.approx(5 / 0.25 / 0.5 / 0.5 / 0.1)
-    assert d.kpis.rates["lead_to_mql"].from_company
+    assert d.plan.per_month.required.leads == pytest.approx(5 / 0.25 / 0.5 / 0.5 / 0.1)
+    assert d.plan.rates["lead_to_mql"].source == "answer"
     assert not [a for a in d.assumed if a.startswith("marketing.conversion_rates")]
 
 

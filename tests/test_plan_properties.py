@@ -203,3 +203,17 @@ def test_japanese_report_holds_no_english_fragments(company):
     for text in texts:
         stray = set(ENGLISH.findall(text)) - ALLOWED_ENGLISH
         assert not stray, (stray, text)
+
+
+@SETTINGS
+@given(companies())
+def test_japanese_rendered_report_holds_no_english_words(company):
+    """Test that the whole Japanese Markdown report (headings, tables, what each rate rests
+    on) holds no English word but funnel acronyms, KPI, product names and citation titles."""
+    from engine.reports.diagnosis import build_report
+    from engine.reports.markdown import render_markdown
+
+    facts, profile = company
+    text = render_markdown(build_report(diagnose(facts, profile, "ja")))
+    stray = set(ENGLISH.findall(text)) - ALLOWED_ENGLISH - {"KPI"}
+    assert not stray, stray

@@ -32,16 +32,15 @@ class Card:
 
 
 def _goal(diagnosis: Diagnosis, lang: str) -> Line:
-    capacity = diagnosis.capacity
+    plan = diagnosis.plan
     label = t("journey.conclusion.goal", lang)
-    needed = capacity.needed_opportunities_per_month
-    if needed is None:
+    if plan.per_month.required is None:
         return Line("goal", label, t("journey.conclusion.goal_unknown", lang))
-    have = capacity.capacity_per_month
+    needed, have = plan.per_month.required.sql, plan.capacity_per_month
     if have is None:
         value = t("journey.conclusion.goal_needed", lang, needed=fmt_count(needed))
         return Line("goal", label, value, t("journey.conclusion.goal_no_capacity", lang))
-    key = "goal_short" if capacity.exceeded else "goal_ok"
+    key = "goal_short" if plan.capacity_exceeded else "goal_ok"
     value = t(f"journey.conclusion.{key}", lang)
     detail = t(
         "journey.conclusion.goal_detail", lang, needed=fmt_count(needed), have=fmt_count(have)

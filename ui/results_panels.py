@@ -100,10 +100,10 @@ def warnings(diagnosis: Diagnosis) -> None:
 
 
 def capacity(diagnosis: Diagnosis) -> None:
-    if not charts.capacity_data(diagnosis.capacity, lang()):
+    if not charts.capacity_data(diagnosis.plan, lang()):
         return
     st.subheader(tr("app.results.capacity_title"))
-    st.altair_chart(charts.capacity_chart(diagnosis.capacity, lang()), width="stretch")
+    st.altair_chart(charts.capacity_chart(diagnosis.plan, lang()), width="stretch")
 
 
 def roadmap(diagnosis: Diagnosis) -> None:

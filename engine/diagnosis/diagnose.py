@@ -24,28 +24,22 @@ from engine.diagnosis.inputs import Resolved, profile_summary
 from engine.diagnosis.model import (
     Alert,
     Assumption,
-    Capacity,
     Diagnosis,
     InitiativeAdvice,
     InsideSalesAdvice,
-    Kpis,
-    RateUsed,
     RoadmapItem,
     SalesProfile,
 )
-from engine.diagnosis.plan import capacity_view, kpis_view, plan, plan_predicates
+from engine.diagnosis.plan import plan, plan_predicates
 from engine.diagnosis.rules import benchmarks, rules
 from engine.diagnosis.signals import Measures, measure, signals
 
 __all__ = [
     "Alert",
     "Assumption",
-    "Capacity",
     "Diagnosis",
     "InitiativeAdvice",
     "InsideSalesAdvice",
-    "Kpis",
-    "RateUsed",
     "RoadmapItem",
     "SalesProfile",
     "diagnose",
@@ -102,8 +96,6 @@ def diagnose(facts: Facts | dict, profile: Any = None, lang: str = "ja") -> Diag
         lang=lang,
         rules_version=r.version,
         lead_base_reason=phrase.lead_base_reason(m, decision, r, vals, lang),
-        kpis=kpis_view(the_plan, m.funnel, bench, m.target_leads, lang, placed),
-        capacity=capacity_view(m.funnel, m.headcount, m.per_rep),
         sales_profile=_sales_profile(m, facts),
         sharpen=_sharpen(facts, res, m.source, lang),
         assumptions=_assumptions(res, m),

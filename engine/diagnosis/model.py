@@ -44,39 +44,6 @@ class RoadmapItem(_Out):
     kpi: dict[str, float] = {}
 
 
-class RateUsed(_Out):
-    """A conversion rate the numbers rest on: the company's own or a cited benchmark."""
-
-    value: float
-    from_company: bool
-    label: str
-    source: str
-    range: str | None = None
-    reliability: str | None = None
-    year: int | None = None
-
-
-class Kpis(_Out):
-    """Monthly funnel numbers: needed for the goal and expected from today's inflow."""
-
-    target_leads: int
-    rates: dict[str, RateUsed]
-    inside_sales: bool
-    required: dict[str, float] | None = None  # new_leads, mql, isql, sal, sql, won per month
-    expected: dict[str, float] | None = None
-
-
-class Capacity(_Out):
-    """Opportunities the goal needs per month vs what the sales team can handle."""
-
-    needed_opportunities_per_month: float | None = None
-    capacity_per_month: float | None = None
-    headcount: int | None = None
-    opportunities_per_rep_month: float | None = None
-    win_rate: float
-    exceeded: bool = False
-
-
 class SalesProfile(_Out):
     """The sales team's strength by phase."""
 
@@ -113,8 +80,6 @@ class Diagnosis(_Out):
     lang: str
     rules_version: int
     lead_base_reason: str
-    kpis: Kpis
-    capacity: Capacity
     sales_profile: SalesProfile
     sharpen: list[str]
     assumptions: list[Assumption]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.core.i18n import t
 from engine.diagnosis.fmt import exact
@@ -53,6 +53,15 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ListCheck(_Out):
+    """Why a rate was not read from the list's own stages: its start stage is not in use
+    (no row sits exactly there), too few rows reached it, or none went further."""
+
+    reason: Literal["stage_unused", "too_few_rows", "none_reached"]
+    stage: str  # the stage the reason names (the start, or the later stage for none_reached)
+    rows: int  # rows at the start stage or later
+
+
 class PlanRate(_Out):
     """A rate the plan rests on, where it comes from and how many rows it rests on."""
 
@@ -62,6 +71,8 @@ class PlanRate(_Out):
     source: Literal["answer", "list", "benchmark"]
     citation: str
     n: int | None = None
+    # for the report (not in the CLI contract): why a list with stages did not give the rate
+    list_check: ListCheck | None = Field(default=None, exclude=True)
 
 
 class Flow(_Out):
@@ -118,6 +129,8 @@ class Plan(_Out):
     target_leads_1y: int
     target_leads_2y: int
     needed_headcount: int | None = None  # sales reps the goal needs at today's rep capacity
+    capacity_per_month: float | None = None  # opportunities a month: reps × per rep
+    capacity_exceeded: bool = False  # the goal's SQL a month exceed capacity_per_month
     headcount: Headcount
     kpis: dict[str, dict[str, float]]  # per roadmap horizon
 
@@ -220,9 +233,9 @@ def _rate(key: str, res: Resolved, stages: dict[str, int] | None, min_rows: int)
             source="answer",
             citation=t("diagnosis.labels.own_figure", lang),
         )
-    from_list = _list_rate(key, stages, min_rows)
-    if from_list is not None:
-        at_b, at_a = from_list
+    measured = _list_rate(key, stages, min_rows)
+    if isinstance(measured, tuple):
+        at_b, at_a = measured
         low, high = _wilson(at_b, at_a)
         return PlanRate(
             value=round(at_b / at_a, DECIMALS),
@@ -239,14 +252,19 @@ def _rate(key: str, res: Resolved, stages: dict[str, int] | None, min_rows: int)
         high=bench.high,
         source="benchmark",
         citation=bench.citation(lang),
+        list_check=measured,
     )
 
 
-def _list_rate(key: str, stages: dict[str, int] | None, min_rows: int) -> tuple[int, int] | None:
+def _list_rate(
+    key: str, stages: dict[str, int] | None, min_rows: int
+) -> tuple[int, int] | ListCheck | None:
     """(rows at stage B or later, rows at stage A or later) among the list's target rows,
-    when at least ``min_rows`` are at A or later and some reached B (a rate of 0 cannot be
-    worked back through)."""
-    if not stages:
+    when the list uses stage A (some rows sit exactly there: a stage nobody records would
+    make every later row look converted, e.g. SAL → SQL = 100% for a company without SAL),
+    at least ``min_rows`` are at A or later and some reached B (a rate of 0 cannot be worked
+    back through). Otherwise why not, or None without stage counts."""
+    if not stages or not any(int(stages.get(s, 0) or 0) for s in LIST_STAGES):
         return None
     a, b = RATE_STAGES[key]
 
@@ -255,8 +273,12 @@ def _list_rate(key: str, stages: dict[str, int] | None, min_rows: int) -> tuple[
         return sum(int(stages.get(s, 0) or 0) for s in LIST_STAGES[i:])
 
     at_a, at_b = at_or_after(a), at_or_after(b)
-    if at_a < min_rows or at_b == 0:
-        return None
+    if not int(stages.get(a, 0) or 0):
+        return ListCheck(reason="stage_unused", stage=a, rows=at_a)
+    if at_a < min_rows:
+        return ListCheck(reason="too_few_rows", stage=a, rows=at_a)
+    if at_b == 0:
+        return ListCheck(reason="none_reached", stage=b, rows=at_a)
     return at_b, at_a
 
 
@@ -315,6 +337,10 @@ def plan(
         target_leads_1y=max(target_1y, target_leads),
         target_leads_2y=max(target_2y, target_leads),
         needed_headcount=needed_headcount,
+        capacity_per_month=(
+            round(float(f.capacity_opps), DECIMALS) if f.capacity_opps is not None else None
+        ),
+        capacity_exceeded=f.capacity_exceeded,
         headcount=_headcount(f, target_leads, mql, headcount, placed, bench),
         kpis=_kpis(f, won, sql, mql, ramp, target_1y, target_2y, target_leads, th),
     )
@@ -390,58 +416,7 @@ def _headcount(
     )
 
 
-# ---- views the renderers read (the same numbers, in the shapes they take) ------------------
-
-
-def kpis_view(p: Plan, f: Funnel, bench: Benchmarks, target_leads: int, lang: str, placed: bool):
-    """The plan's rates and monthly flows as :class:`~engine.diagnosis.model.Kpis`."""
-    from engine.diagnosis.model import Kpis, RateUsed
-
-    used = {}
-    for key, rate in p.rates.items():
-        b = bench.rates[key]
-        is_bench = rate.source == "benchmark"
-        used[key] = RateUsed(
-            value=rate.value,
-            from_company=rate.source == "answer",
-            label=b.label(lang),
-            source=rate.citation,
-            range=b.range if is_bench else None,
-            reliability=b.reliability(lang) if is_bench else None,
-            year=b.year if is_bench else None,
-        )
-
-    def flow(x: Flow | None) -> dict[str, float] | None:
-        if x is None:
-            return None
-        out = {"new_leads": float(x.leads), "mql": x.mql, "sal": x.sal, "sql": x.sql}
-        out["won"] = x.won
-        if placed:
-            # inside sales hands ISQLs to sales, who accept them: ISQL stands where SAL did
-            out["isql"] = x.sal
-        return out
-
-    return Kpis(
-        target_leads=target_leads,
-        rates=used,
-        inside_sales=placed,
-        required=flow(f.required),
-        expected=flow(f.reachable),
-    )
-
-
-def capacity_view(f: Funnel, headcount: int | None, per_rep: float | None):
-    """Opportunities a month the goal needs vs the team's headcount × opportunities per rep."""
-    from engine.diagnosis.model import Capacity
-
-    return Capacity(
-        needed_opportunities_per_month=float(f.needed_opps) if f.needed_opps is not None else None,
-        capacity_per_month=float(f.capacity_opps) if f.capacity_opps is not None else None,
-        headcount=headcount,
-        opportunities_per_rep_month=per_rep,
-        win_rate=f.value["sql_to_won"],
-        exceeded=f.capacity_exceeded,
-    )
+# ---- what the texts quote ----------------------------------------------------------------
 
 
 def rates_source(p: Plan, lang: str) -> str:

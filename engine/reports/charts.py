@@ -8,6 +8,7 @@ take the engine's typed models (``Diagnosis``, ``LeadProfile`` or ``ProfileSumma
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from engine.core.i18n import t
@@ -17,8 +18,9 @@ from engine.team.models import ROLES, TeamResult
 if TYPE_CHECKING:  # the models only type the signatures; Altair loads when a chart is drawn
     import altair as alt
 
-    from engine.diagnosis.diagnose import Capacity, Diagnosis
+    from engine.diagnosis.diagnose import Diagnosis
     from engine.diagnosis.model import RoadmapItem
+    from engine.diagnosis.plan import Flow, Plan
     from engine.leads.models import ProfileSummary
     from engine.leads.profile import LeadAge, LeadProfile
 
@@ -72,24 +74,35 @@ def waterfall_data(
     ]
 
 
+def flow_stages(flow: Flow | None, placed: bool) -> dict[str, float] | None:
+    """A plan's monthly flow by the list's stage names; with inside sales placed the
+    ISQLs it hands over stand where SAL does (the plan counts them as one step)."""
+    if flow is None:
+        return None
+    out = {"mql": flow.mql, "sal": flow.sal, "sql": flow.sql}
+    if placed:
+        out["isql"] = flow.sal
+    return out
+
+
 def placement_waterfall(
     diagnosis: Diagnosis, profile: LeadProfile | ProfileSummary | None = None, lang: str = "ja"
 ) -> dict:
     """The waterfall the results page and the report draw the inside-sales placement on:
-    the monthly numbers the goal needs at each stage (from the diagnosis KPIs), else the
-    numbers expected from today's inflow, else the uploaded list's stage counts. Returns
+    the monthly numbers the goal needs at each stage (from the plan), else the numbers
+    today's inflow reaches, else the uploaded list's stage counts. Returns
     ``{"rows": [...], "title": str}``; stages the source does not give are left out."""
     placement = diagnosis.inside_sales.placement
-    for kind, title in (("required", "waterfall_required"), ("expected", "waterfall_expected")):
-        numbers = getattr(diagnosis.kpis, kind)
+    plan = diagnosis.plan
+    placed = plan.headcount.basis != "not_placed"
+    for kind, title in (("required", "waterfall_required"), ("reachable", "waterfall_expected")):
+        numbers = flow_stages(getattr(plan.per_month, kind), placed)
         if numbers:
-            rows = [
-                r
-                for r in waterfall_data(numbers, placement, lang)
-                if r["key"] in numbers and numbers[r["key"]] is not None
-            ]
+            rows = [r for r in waterfall_data(numbers, placement, lang) if r["key"] in numbers]
             for r in rows:
-                r["value"] = round(float(numbers[r["key"]]), 1)
+                # as the KPI table writes a monthly need (fmt_count): whole from 10 up
+                v = float(numbers[r["key"]])
+                r["value"] = math.ceil(v - 1e-9) if v >= 10 else round(v, 1)
             return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
     stages = profile.stages if profile is not None else {}
     if any(stages.get(s) for s in WATERFALL_STAGES):
@@ -116,12 +129,13 @@ def sales_profile_data(ratings: dict[str, float], lang: str = "ja") -> list[dict
     ]
 
 
-def capacity_data(capacity: Capacity | None, lang: str = "ja") -> list[dict]:
-    """Opportunities per month the team can handle vs what the goal needs."""
-    if capacity is None:
+def capacity_data(plan: Plan | None, lang: str = "ja") -> list[dict]:
+    """Opportunities per month the team can handle vs what the goal needs (the plan's
+    required SQL a month)."""
+    if plan is None:
         return []
-    have = capacity.capacity_per_month
-    need = capacity.needed_opportunities_per_month
+    have = plan.capacity_per_month
+    need = plan.per_month.required.sql if plan.per_month.required is not None else None
     rows = []
     if have is not None:
         rows.append(
@@ -133,7 +147,7 @@ def capacity_data(capacity: Capacity | None, lang: str = "ja") -> list[dict]:
             }
         )
     if need is not None:
-        over = have is not None and float(need) > float(have)
+        over = plan.capacity_exceeded
         rows.append(
             {
                 "key": "needed",
@@ -255,10 +269,10 @@ def placement_chart(
     return _bars(data["rows"], data["title"], t("app.charts.leads", lang), color=IS_COLOR)
 
 
-def capacity_chart(capacity: Capacity | None, lang: str = "ja") -> alt.Chart:
+def capacity_chart(plan: Plan | None, lang: str = "ja") -> alt.Chart:
     """Monthly opportunities the team can work vs what the yearly goal needs."""
     return _bars(
-        capacity_data(capacity, lang),
+        capacity_data(plan, lang),
         t("app.charts.capacity", lang),
         t("app.charts.per_month", lang),
         color="#c92a2a",

@@ -2,10 +2,13 @@
 :class:`Diagnosis` (and the lead list's counts, when a list was used) and rendered by the
 Markdown and the HTML flavours.
 
-Order: headline numbers, warnings, inside-sales placement with reasons, initiatives ranked
-with reasons and months to impact, roadmap, monthly KPIs with the rates and their sources,
-assumptions with sources, and what would sharpen the result. The charts sit in the section
-whose numbers they draw.
+Order, the same in every flavour: the answer first (the conclusion: inside-sales placement,
+first initiative, target leads with their verdict, the goal's feasibility from the plan),
+then the reasons (warnings, the list's composition when a list was used, the placement
+with the sales team's strength, initiatives ranked, roadmap, monthly KPIs with what each
+rate rests on), then how to refine (assumptions with sources, what would sharpen the
+result). The charts sit in the section whose numbers they draw; every number of the KPI
+section is the plan's (:mod:`engine.reports.kpis`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.core.i18n import t
+from engine.core.vocab import CATEGORIES, STAGES
 from engine.diagnosis.diagnose import Diagnosis, fmt_count, fmt_number, fmt_pct
 from engine.leads.models import ProfileSummary
 from engine.reports import charts
+from engine.reports.kpis import goal_feasibility, kpi_blocks
 from engine.reports.structure import (
     Bullets,
     Chart,
@@ -31,8 +36,6 @@ from engine.reports.structure import (
 
 if TYPE_CHECKING:
     from engine.leads.profile import LeadProfile
-
-STAGE_ORDER = ("new_leads", "mql", "isql", "sal", "sql", "won")
 
 
 class _Words:
@@ -58,22 +61,13 @@ def _bars(rows: list[dict], title: str = "", color: str = charts.ACCENT) -> Char
 
 
 def _headline(d: Diagnosis, profile: LeadProfile | ProfileSummary | None, w: _Words) -> Section:
-    first = d.initiatives[0]
-    sp = d.sales_profile
-    strength = t("diagnosis.labels.list_separator", w.lang).join(
-        f"{w.label('phases', p)} {fmt_number(v)}" for p, v in sp.ratings.items()
-    )
-    if sp.strongest_phase:
-        strength += f" — {w.r('strongest', phase=w.label('phases', sp.strongest_phase))}"
-    else:
-        strength += f" — {w.r('no_strongest')}"
-    if sp.closing_heavy:
-        strength += f" ({w.r('closing_heavy')})"
+    """The answer: placement, first initiative, target leads with the verdict, the goal."""
+    first = min(d.initiatives, key=lambda i: i.rank)
     target = w.r(
         "target_leads_value",
         value=fmt_number(d.target_leads),
-        source=w.label("target_sources", d.target_leads_source),
-        lead_base=w.label("lead_bases", d.lead_base),
+        source=t(f"diagnosis.labels.target_sources.{d.target_leads_source}", w.lang),
+        lead_base=t(f"diagnosis.labels.lead_bases.{d.lead_base}", w.lang),
     )
     first_text = w.r(
         "first_initiative_value",
@@ -89,35 +83,74 @@ def _headline(d: Diagnosis, profile: LeadProfile | ProfileSummary | None, w: _Wo
         ),
         Metric(t("app.results.lead_base", w.lang), w.label("lead_bases", d.lead_base)),
     ]
-    visuals: list[Chart | Metrics] = []
     if profile is not None and profile.rows:
         metrics.append(
             Metric(t("app.leads.total_rows", w.lang), fmt_number(profile.rows), "", "total-rows")
         )
-        visuals.append(
-            _bars(
-                charts.composition_data(profile.categories, w.lang),
-                t("app.charts.composition", w.lang),
-            )
-        )
-    visuals.append(
-        _bars(charts.sales_profile_data(sp.ratings, w.lang), t("app.charts.sales_profile", w.lang))
-    )
+    goal = goal_feasibility(d.plan, w.lang) or w.r("goal_unknown")
     items = (
-        Item(target, w.r("target_leads")),
         Item(w.label("placements", d.inside_sales.placement), w.r("placement")),
         Item(first_text, w.r("first_initiative")),
-        Item(strength, w.r("sales_strength")),
+        Item(target, w.r("target_leads")),
+        Item(goal, w.r("goal")),
     )
     return Section(
-        w.r("headline"),
-        (Metrics(tuple(metrics)), Bullets(items), Paragraph(d.lead_base_reason), *visuals),
+        w.r("headline"), (Metrics(tuple(metrics)), Bullets(items), Paragraph(d.lead_base_reason))
     )
+
+
+def _composition(profile: LeadProfile | ProfileSummary, w: _Words) -> Section:
+    """The list's rows by category (counts and shares) and the target rows by stage."""
+    counts = {c: int(profile.categories.get(c, 0) or 0) for c in CATEGORIES}
+    total = sum(counts.values())
+    share = (lambda n: fmt_pct(n / total)) if total else (lambda n: "—")
+    rows = [(t(f"app.categories.{c}", w.lang), fmt_number(n), share(n)) for c, n in counts.items()]
+    rows.append((w.r("total"), fmt_number(total), share(total)))
+    columns = (Column(w.r("category")), Column(w.r("rows")), Column(w.r("share")))
+    blocks: list = [
+        Paragraph(
+            w.r(
+                "composition_lead",
+                rows=fmt_number(total),
+                target=fmt_number(counts["target"]),
+                share=share(counts["target"]),
+            )
+        ),
+        Table(columns, tuple(rows)),
+        _bars(charts.composition_data(counts, w.lang), t("app.charts.composition", w.lang)),
+    ]
+    stages = {s: int(profile.stages.get(s, 0) or 0) for s in STAGES}
+    if any(stages.values()):
+        stage_rows = tuple((t(f"app.stages.{s}", w.lang), fmt_number(n)) for s, n in stages.items())
+        blocks.append(Paragraph(w.r("stages_lead")))
+        blocks.append(Table((Column(w.r("kpi_stage")), Column(w.r("rows"))), stage_rows))
+    return Section(w.r("composition_title"), tuple(blocks))
+
+
+def _strength(d: Diagnosis, w: _Words) -> str:
+    sp = d.sales_profile
+    strength = t("diagnosis.labels.list_separator", w.lang).join(
+        f"{w.label('phases', p)} {fmt_number(v)}" for p, v in sp.ratings.items()
+    )
+    if sp.strongest_phase:
+        strength += f" — {w.r('strongest', phase=w.label('phases', sp.strongest_phase))}"
+    else:
+        strength += f" — {w.r('no_strongest')}"
+    if sp.closing_heavy:
+        strength += f" ({w.r('closing_heavy')})"
+    return strength
 
 
 def _placement(d: Diagnosis, profile: LeadProfile | ProfileSummary | None, w: _Words) -> Section:
     waterfall = charts.placement_waterfall(d, profile, w.lang)
-    blocks: list = [_bullets(d.inside_sales.reasons)]
+    reasons = (Item(text) for text in d.inside_sales.reasons)
+    blocks: list = [
+        Bullets((Item(_strength(d, w), w.r("sales_strength")), *reasons)),
+        _bars(
+            charts.sales_profile_data(d.sales_profile.ratings, w.lang),
+            t("app.charts.sales_profile", w.lang),
+        ),
+    ]
     if waterfall["rows"]:
         blocks.append(_bars(waterfall["rows"], waterfall["title"], charts.IS_COLOR))
     heading = f"{w.r('placement_title')}: {w.label('placements', d.inside_sales.placement)}"
@@ -155,38 +188,19 @@ def _roadmap(d: Diagnosis, w: _Words) -> Section:
 
 
 def _kpis(d: Diagnosis, w: _Words) -> Section:
-    k = d.kpis
-    if not k.required and not k.expected:
-        return Section(w.r("kpis_title"), (Paragraph(w.r("kpis_none")),))
-    columns = [Column(w.r("kpi_stage"))]
-    columns += [Column(w.r("kpi_required"))] if k.required else []
-    columns += [Column(w.r("kpi_expected"))] if k.expected else []
-    rows = []
-    for stage in STAGE_ORDER:
-        values = [numbers.get(stage) for numbers in (k.required, k.expected) if numbers]
-        if any(v is not None for v in values):
-            cells = [fmt_count(v) if v is not None else "—" for v in values]
-            rows.append((w.label("stages", stage), *cells))
-    blocks: list = [Table(tuple(columns), tuple(rows))]
-    cap = d.capacity
-    if cap.needed_opportunities_per_month is not None and cap.capacity_per_month is not None:
+    """The plan's monthly flow, capacity and rates (see :mod:`engine.reports.kpis`)."""
+    blocks = list(kpi_blocks(d.plan, w.lang))
+    p = d.plan
+    if p.per_month.required is not None and p.capacity_per_month is not None:
         line = w.r(
             "capacity_line",
-            needed=fmt_count(cap.needed_opportunities_per_month),
-            capacity=fmt_number(cap.capacity_per_month),
+            needed=fmt_count(p.per_month.required.sql),
+            capacity=fmt_count(p.capacity_per_month),
         )
         blocks.append(Paragraph(line))
         blocks.append(
-            _bars(charts.capacity_data(cap, w.lang), t("app.charts.capacity", w.lang), "#c92a2a")
+            _bars(charts.capacity_data(p, w.lang), t("app.charts.capacity", w.lang), "#c92a2a")
         )
-    rates = []
-    for rate in k.rates.values():
-        source = rate.source
-        if rate.range:
-            source += f" ({rate.range}; {rate.reliability})"
-        rates.append((rate.label, fmt_pct(rate.value), source))
-    columns = (Column(w.r("kpi_rate")), Column("%"), Column(w.r("kpi_source")))
-    blocks.append(Table(columns, tuple(rates)))
     return Section(w.r("kpis_title"), tuple(blocks))
 
 
@@ -195,9 +209,12 @@ def _assumptions(d: Diagnosis, w: _Words) -> Section:
         return Section(w.r("assumptions_title"), (Paragraph(w.r("assumptions_none")),))
     items = []
     for a in d.assumptions:
-        text = f"{_show(a.path, a.value, w.lang)} — {a.reason}"
+        reason = a.reason
         if a.source:
-            text += f" ({a.source})"
+            # the source inside the sentence it supports, before its full stop
+            stop = reason[-1:] if reason[-1:] in ("。", ".") else ""
+            reason = f"{reason.removesuffix(stop)} ({a.source}){stop}"
+        text = f"{_show(a.path, a.value, w.lang)} — {reason}"
         items.append(Item(text, t(f"diagnosis.labels.facts.{a.path}", w.lang), " = "))
     return Section(w.r("assumptions_title"), (Bullets(tuple(items)),))
 
@@ -218,6 +235,8 @@ def build_report(
     if d.warnings:
         items = tuple(Item(x.text, w.label("warnings", x.id)) for x in d.warnings)
         sections.append(Section(w.r("warnings"), (Bullets(items),)))
+    if profile is not None and profile.rows:
+        sections.append(_composition(profile, w))
     sections += [
         _placement(d, profile, w),
         _initiatives(d, w),
