@@ -327,9 +327,11 @@ def test_conclusion_card_quotes_the_diagnosis():
     lines = {line.key: line for line in card.lines}
     assert list(lines) == ["placement", "first_step", "target_leads", "goal"]
     assert lines["target_leads"].value == "1,500 件（運用可能）"
-    # 240 deals a year at the benchmark win rate need more than 2 reps × 4 a month
-    assert lines["goal"].value == "今の営業体制では商談を受けきれません"
-    assert "対応できる商談 月 8 件" in lines["goal"].detail
+    # 2 reps × 4 opportunities a month × 12 × the 25% benchmark win rate = 24 deals a year,
+    # a tenth of the 240 asked: the report's verdict, word for word
+    assert lines["goal"].value == "今の営業体制では受けきれません"
+    assert "営業の対応力は年 24 件" in lines["goal"].detail
+    assert "月の新規リード数が未入力" in lines["goal"].detail
 
 
 def test_deep_links_on_a_fresh_server_still_rely_on_streamlits_pages_flag():

@@ -1,5 +1,5 @@
 """The answer first: the results page's conclusion card, built from the diagnosis by one
-small function so the card can later quote the diagnosis's funnel plan instead.
+small function; the goal's line is the funnel plan's verdict, the same as the report's.
 
 No streamlit here: ``conclusion(diagnosis, lang)`` returns plain lines that the page (and
 a test) read; ``ui.results_panels.conclusion_card`` draws them.
@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.core.i18n import t
-from engine.diagnosis.diagnose import Diagnosis, fmt_count
+from engine.diagnosis.diagnose import Diagnosis
+from engine.reports.kpis import goal_details, goal_verdict
 
 
 @dataclass(frozen=True)
@@ -32,20 +33,13 @@ class Card:
 
 
 def _goal(diagnosis: Diagnosis, lang: str) -> Line:
-    plan = diagnosis.plan
+    """The goal's feasibility as the report judges it (inflow and capacity, one verdict)."""
     label = t("journey.conclusion.goal", lang)
-    if plan.per_month.required is None:
+    verdict = goal_verdict(diagnosis.plan)
+    if verdict is None:
         return Line("goal", label, t("journey.conclusion.goal_unknown", lang))
-    needed, have = plan.per_month.required.sql, plan.capacity_per_month
-    if have is None:
-        value = t("journey.conclusion.goal_needed", lang, needed=fmt_count(needed))
-        return Line("goal", label, value, t("journey.conclusion.goal_no_capacity", lang))
-    key = "goal_short" if plan.capacity_exceeded else "goal_ok"
-    value = t(f"journey.conclusion.{key}", lang)
-    detail = t(
-        "journey.conclusion.goal_detail", lang, needed=fmt_count(needed), have=fmt_count(have)
-    )
-    return Line("goal", label, value, detail)
+    value = t(f"diagnosis.report.goal_verdicts.{verdict}", lang)
+    return Line("goal", label, value, goal_details(diagnosis.plan, lang))
 
 
 def conclusion(diagnosis: Diagnosis, lang: str) -> Card:

@@ -51,9 +51,10 @@ def placed(plan: Plan) -> bool:
     return plan.headcount.basis != "not_placed"
 
 
-def goal_feasibility(plan: Plan, lang: str) -> str | None:
-    """The goal against today's inflow and the team's capacity, and what year 1 may
-    promise, from ``plan.deals_per_year``; None without a goal."""
+def goal_verdict(plan: Plan) -> str | None:
+    """The goal against today's inflow and the team's capacity: ``ok``, ``inflow``,
+    ``capacity``, ``both`` (short of each) or ``open`` (neither known); None without a goal.
+    The report and the results page's conclusion card both read this one judgement."""
     d = plan.deals_per_year
     if d.goal is None:
         return None
@@ -61,15 +62,19 @@ def goal_feasibility(plan: Plan, lang: str) -> str | None:
     short_inflow = d.reachable_now is not None and d.reachable_now < d.goal
     short_capacity = plan.capacity_exceeded
     if short_inflow and short_capacity:
-        verdict = "both"
-    elif short_inflow or short_capacity:
-        verdict = "inflow" if short_inflow else "capacity"
-    elif d.reachable_now is None and d.capacity is None:
-        verdict = "open"
-    else:
-        verdict = "ok"
+        return "both"
+    if short_inflow or short_capacity:
+        return "inflow" if short_inflow else "capacity"
+    if d.reachable_now is None and d.capacity is None:
+        return "open"
+    return "ok"
+
+
+def goal_details(plan: Plan, lang: str) -> str:
+    """What the verdict rests on: reach, capacity and the year-1 promise, as one sentence."""
+    d = plan.deals_per_year
     parts = []
-    if d.reachable_now is None:
+    if d.reachable_now is None or not d.goal:
         parts.append(_r("goal_reach_unknown", lang))
     else:
         share = fmt_pct(d.reachable_now / d.goal)
@@ -82,12 +87,21 @@ def goal_feasibility(plan: Plan, lang: str) -> str | None:
         lag = fmt_number(plan.lag_months)
         parts.append(_r("goal_promise", lang, promised=_deals(d.promised_1y), lag=lag))
     details = t("diagnosis.labels.list_separator", lang).join(parts)
+    return details[:1].upper() + details[1:]
+
+
+def goal_feasibility(plan: Plan, lang: str) -> str | None:
+    """The goal, its verdict and what it rests on, from ``plan.deals_per_year``; None
+    without a goal."""
+    verdict = goal_verdict(plan)
+    if verdict is None:
+        return None
     return _r(
         "goal_value",
         lang,
-        goal=fmt_number(d.goal),
+        goal=fmt_number(plan.deals_per_year.goal),
         verdict=_r(f"goal_verdicts.{verdict}", lang),
-        details=details[:1].upper() + details[1:],
+        details=goal_details(plan, lang),
     )
 
 
