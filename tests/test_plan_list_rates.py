@@ -1,4 +1,5 @@
-"""Rates read from the list's own stages: only where the list uses the step's start stage.
+"""Rates read from the list's own stages: only where the list uses the step's start and
+end stages.
 
 Numbers are worked out by hand from the stage counts (rows at stage B or later ÷ rows at
 stage A or later among the target rows) and the cited defaults (SAL → SQL 50%, Aporo 2025).
@@ -26,7 +27,8 @@ def _plan(stages: dict[str, int], lang: str = "ja"):
 
 def test_a_stage_the_company_does_not_use_gives_the_benchmark():
     """Test that the bundled sample's stages (130 lead, 9 MQL, 0 SAL, 30 SQL, 13 won) give
-    SAL → SQL the benchmark 50% instead of 43 / 43 = 100%, and say the list has no SAL."""
+    SAL → SQL the benchmark 50% instead of 43 / 43 = 100%, and MQL → SAL the benchmark 50%
+    instead of 43 / 52 = 83% (which is MQL → SQL), each saying the list has no SAL."""
     p = _plan({"lead": 130, "mql": 9, "sal": 0, "sql": 30, "won": 13})
     sal_to_sql = p.rates["sal_to_sql"]
     assert (sal_to_sql.value, sal_to_sql.source, sal_to_sql.citation) == (
@@ -39,12 +41,18 @@ def test_a_stage_the_company_does_not_use_gives_the_benchmark():
         "stage": "sal",
         "rows": 43,
     }
-    # the stages in use still give the company's own rates: 52 / 182, 43 / 52, 13 / 43
+    mql_to_sal = p.rates["mql_to_sal"]
+    assert (mql_to_sal.value, mql_to_sal.source) == (0.5, "benchmark")
+    assert mql_to_sal.list_check.model_dump() == {
+        "reason": "stage_unused",
+        "stage": "sal",
+        "rows": 52,
+    }
+    # the steps whose two stages are in use still give the company's own rates: 52 / 182, 13 / 43
     assert (p.rates["lead_to_mql"].value, p.rates["lead_to_mql"].n) == (0.2857, 182)
-    assert (p.rates["mql_to_sal"].value, p.rates["mql_to_sal"].n) == (0.8269, 52)
     assert (p.rates["sql_to_won"].value, p.rates["sql_to_won"].n) == (0.3023, 43)
-    # 20 leads × 0.2857 × 0.8269 × 0.5 × 0.3023 = 0.714 won a month, 8.57 a year
-    assert p.deals_per_year.reachable_now == pytest.approx(8.57, abs=0.005)
+    # 20 leads × 0.2857 × 0.5 × 0.5 × 0.3023 = 0.432 won a month, 5.18 a year
+    assert p.deals_per_year.reachable_now == pytest.approx(5.18, abs=0.005)
 
 
 def test_a_stage_in_use_with_enough_rows_is_measured():

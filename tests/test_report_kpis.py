@@ -167,7 +167,7 @@ def test_japanese_report_holds_no_english_words():
 
 def test_waterfall_chart_shows_the_kpi_tables_numbers():
     """Test that the placement chart writes a monthly need as the table does: 24 deals a
-    year at the sample's rates need 16.0018 MQL a month, shown as 17 in both."""
+    year at the sample's rates need 26.4638 MQL a month, shown as 27 in both."""
     from engine.reports.charts import placement_waterfall
 
     facts = {
@@ -177,8 +177,9 @@ def test_waterfall_chart_shows_the_kpi_tables_numbers():
     }
     profile = {"rows": 208, "categories": {"target": 208}, "stages": SAMPLE_STAGES}
     d = diagnose(facts, profile, "ja")
-    assert d.plan.per_month.required.mql == 16.0018
+    # 2 won a month ÷ 0.3023 (list) ÷ 0.5 (SAL → SQL) ÷ 0.5 (MQL → SAL, benchmarks)
+    assert d.plan.per_month.required.mql == 26.4638
     chart = {r["key"]: r["value"] for r in placement_waterfall(d, None, "ja")["rows"]}
-    assert chart == {"mql": 17, "isql": 14, "sal": 14, "sql": 6.6}
+    assert chart == {"mql": 27, "isql": 14, "sal": 14, "sql": 6.6}
     md = render_markdown(build_report(d))
-    assert "| MQL | 17 | 5.7 |" in md
+    assert "| MQL | 27 | 5.7 |" in md

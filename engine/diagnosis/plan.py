@@ -260,8 +260,9 @@ def _list_rate(
     key: str, stages: dict[str, int] | None, min_rows: int
 ) -> tuple[int, int] | ListCheck | None:
     """(rows at stage B or later, rows at stage A or later) among the list's target rows,
-    when the list uses stage A (some rows sit exactly there: a stage nobody records would
-    make every later row look converted, e.g. SAL → SQL = 100% for a company without SAL),
+    when the list uses stages A and B (some rows sit exactly at each: a stage nobody records
+    would make every later row look converted, e.g. SAL → SQL = 100% for a company without
+    SAL, or MQL → SAL read as MQL → SQL),
     at least ``min_rows`` are at A or later and some reached B (a rate of 0 cannot be worked
     back through). Otherwise why not, or None without stage counts."""
     if not stages or not any(int(stages.get(s, 0) or 0) for s in LIST_STAGES):
@@ -279,6 +280,10 @@ def _list_rate(
         return ListCheck(reason="too_few_rows", stage=a, rows=at_a)
     if at_b == 0:
         return ListCheck(reason="none_reached", stage=b, rows=at_a)
+    # the end stage must be recorded too: without rows at B itself, "B or later" is really a
+    # later stage (a list with SQL but no SAL made MQL → SAL read as MQL → SQL)
+    if not int(stages.get(b, 0) or 0):
+        return ListCheck(reason="stage_unused", stage=b, rows=at_a)
     return at_b, at_a
 
 
