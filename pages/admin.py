@@ -9,7 +9,8 @@ from engine.core.errors import SenryokuError
 from engine.store.db import open_store
 from engine.store.submissions import delete_submission, export_csv, export_xlsx, list_submissions
 from ui.admin_auth import require_operator
-from ui.i18n import lang, tr
+from ui.components import show_error
+from ui.i18n import tr
 from ui.state import ensure_routed
 
 COLUMNS = (
@@ -39,7 +40,7 @@ try:
     store = open_store()
     submissions = list_submissions(store)
 except SenryokuError as exc:
-    st.error(exc.message(lang()))
+    show_error(exc)
     st.stop()
 
 if flash := st.session_state.pop("admin_flash", None):

@@ -51,7 +51,7 @@ def start_view(store) -> None:
         return
     throttle = round_throttle()
     if wait := minutes_left(throttle):
-        st.error(tr("team.start.paused", minutes=wait))
+        show_error("team.start.paused", minutes=wait)
         return
     created = team.start_round(store, start.company, start.lead_name, days=start.days)
     throttle.record()

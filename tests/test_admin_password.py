@@ -82,12 +82,12 @@ def test_empty_password_cannot_be_configured_or_matched():
         (
             "en",
             "The [admin] password_hash in secrets is malformed. Make a new one with"
-            " python -m engine.store.submissions hash-password.",
+            " python -m engine hash-password.",
         ),
         (
             "ja",
             "secrets の [admin] password_hash の形式が正しくありません。"
-            "python -m engine.store.submissions hash-password で作り直してください。",
+            "python -m engine hash-password で作り直してください。",
         ),
     ],
 )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from engine.core.errors import ConfigError
 from engine.store.submissions import verify_password
+from ui.components import show_error
 from ui.i18n import tr
 from ui.throttles import login_throttle, minutes_left
 
@@ -65,9 +66,9 @@ def _require_oidc() -> bool:
             st.login(_oidc_provider(_section("auth")))
         return False
     if not allowed:
-        st.error(tr("hosting.admin.no_allowed_emails"))
+        show_error("hosting.admin.no_allowed_emails")
     elif _user_email().lower() not in allowed:
-        st.error(tr("hosting.admin.not_allowed", email=_user_email()))
+        show_error("hosting.admin.not_allowed", email=_user_email())
     else:
         if st.sidebar.button(tr("hosting.admin.logout_button"), key="admin_logout"):
             st.logout()
@@ -94,16 +95,16 @@ def _require_password() -> bool:
         return False
     throttle = login_throttle()
     if wait := minutes_left(throttle):
-        st.error(tr("hosting.admin.password_locked", minutes=wait))
+        show_error("hosting.admin.password_locked", minutes=wait)
         return False
     try:
         ok = verify_password(password, encoded)
     except ConfigError as exc:
-        st.error(exc.message(st.session_state.get("lang", "ja")))
+        show_error(exc)
         return False
     if not ok:
         throttle.record()
-        st.error(tr("hosting.admin.password_wrong"))
+        show_error("hosting.admin.password_wrong")
         return False
     throttle.reset()
     st.session_state[SESSION_KEY] = True

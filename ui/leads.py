@@ -19,11 +19,12 @@ def progress_callback(bar):
     """A progress callback for the engine: ``(share 0..1, stage text code)`` as the
     ingest reports it, or ``(done, total)``; moves ``bar`` (an ``st.progress``)."""
 
-    def report(*args: Any, **_kwargs: Any) -> None:
+    def report(*args: Any, **params: Any) -> None:
         text = None
         try:
             if len(args) >= 2 and isinstance(args[1], str):
-                share, text = float(args[0]), tr(args[1])
+                # params fill the stage's text (a queued upload's place: ``position``)
+                share, text = float(args[0]), tr(args[1], **params)
             elif len(args) >= 2 and args[1]:
                 share = float(args[0]) / float(args[1])
             elif args:

@@ -57,3 +57,12 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/e2e drives the real app in Chromium: mark it ``browser`` so
+    ``-m "not browser"`` leaves them all out, not only the files that say so."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.browser)
