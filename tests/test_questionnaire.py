@@ -362,3 +362,14 @@ def test_every_question_asked_changes_the_diagnosis(qid):
         if len(seen) < 2:
             unused.append(q.id)
     assert unused == []
+
+
+def test_quick_description_counts_its_questions():
+    """Test that the quick questionnaire's description says as many questions as it asks
+    (it said 12 after three questions were added)."""
+    import re
+
+    quick = available_questionnaires()["quick"]
+    for lang in ("ja", "en"):
+        said = re.match(r"\d+", quick.description(lang))
+        assert said is not None and int(said.group()) == len(quick.questions), lang

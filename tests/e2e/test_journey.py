@@ -62,9 +62,9 @@ def test_prospect_journey_with_a_salesforce_export(app_url, page: Page, browser)
     expect(page.get_by_role("heading", name="1. 質問票")).to_be_visible()
     _type_number(page, "q_leads_total", ANSWERS["leads_total"])
     _type_number(page, "q_target_leads", ANSWERS["target_leads"])
-    expect(page.get_by_text("6 / 15 問に回答済み")).to_be_visible()  # both numbers landed
+    expect(page.get_by_text("6 / 14 問に回答済み")).to_be_visible()  # both numbers landed
     page.locator(".st-key-q_sales_style").get_by_text("定期訪問型", exact=False).click()
-    expect(page.get_by_text("7 / 15 問に回答済み")).to_be_visible()  # 3 typed + 4 sliders as shown
+    expect(page.get_by_text("7 / 14 問に回答済み")).to_be_visible()  # 3 typed + 4 sliders as shown
 
     # 2. lead list: the CP932 Salesforce report, counts as the engine counts them
     page.get_by_role("link", name="2. リードリスト").click()
