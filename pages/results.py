@@ -48,26 +48,34 @@ def _extras(facts, diagnosis, profile) -> None:
         show_error(exc)
 
 
+def _start_here() -> None:
+    """No lead count yet (no answers, no list): say where to start, not an error."""
+    st.info(tr("app.results.need_questionnaire"))
+    page_link(
+        "pages/questionnaire.py",
+        label=tr("app.results.go_questionnaire"),
+        icon=":material/edit_note:",
+    )
+
+
 def results_page() -> None:
     st.header(tr("app.results.title"))
     if current_questionnaire() is None:
         st.warning(tr("app.questionnaire.unavailable"))
         return
     if not st.session_state["answers"] and current_profile() is None:
-        st.info(tr("app.results.need_questionnaire"))
-        page_link(
-            "pages/questionnaire.py",
-            label=tr("app.results.go_questionnaire"),
-            icon=":material/edit_note:",
-        )
+        _start_here()
         return
     try:
         facts = current_facts()
         profile = current_profile()
         diagnosis = current_diagnosis(facts, profile, lang())
     except SenryokuError as exc:
-        show_error(exc)
-        _go_back()
+        if exc.code == "diagnosis.no_lead_count":  # only ratings so far: where to start
+            _start_here()
+        else:
+            show_error(exc)
+            _go_back()
         return
     summary = profile.summary() if hasattr(profile, "summary") else profile
     used = diagnosis_profile(summary)

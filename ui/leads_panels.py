@@ -114,9 +114,7 @@ def _lead_age(profile) -> None:
     st.subheader(tr("app.leads.lead_age_title"))
     lead_age = profile.lead_age
     if charts.lead_age_data(lead_age, lang()) and lead_age.source:
-        # the buckets named in the user's language ("3か月未満", not "<3m")
-        named = {tr(f"app.age_buckets.{k}"): v for k, v in lead_age.buckets.items()}
-        st.altair_chart(charts.lead_age_chart({"buckets": named}, lang()), width="stretch")
+        st.altair_chart(charts.lead_age_chart(lead_age, lang()), width="stretch")
         if lead_age.median_months is not None:
             st.caption(
                 tr(

@@ -11,15 +11,12 @@ broken one is refused whole with one message. No streamlit here (tests call it b
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import zlib
 from typing import Any
 
 from engine.core.errors import InputError, SenryokuError
 from engine.core.i18n import LANGUAGES
 from engine.core.vocab import CATEGORIES, STAGES
+from engine.diagnosis.share import pack_token, unpack_token
 from engine.leads.lists import Lists, lists_from_data
 from engine.leads.models import ProfileSummary
 
@@ -59,32 +56,17 @@ def encode_journey(
         payload["u"] = target_source
     if set(payload) == {"v", "g"}:
         return None
-    token = _pack(payload)
+    token = pack_token(payload)
     if len(token) > MAX_TOKEN_CHARS and "l" in payload:
         del payload["l"]
-        token = _pack(payload)
+        token = pack_token(payload)
     return token if len(token) <= MAX_TOKEN_CHARS else None
-
-
-def _pack(payload: dict[str, Any]) -> str:
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode().rstrip("=")
 
 
 def decode_journey(token: str) -> dict[str, Any]:
     """``{"lang", "lists", "profile", "overrides_count", "target_source"}`` from a ``j``
     token; anything else raises ``InputError("app.share.invalid")``."""
-    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
-        raise InputError("app.share.invalid")
-    try:
-        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, MAX_JSON_BYTES)
-        if inflater.unconsumed_tail or not inflater.eof:
-            raise InputError("app.share.invalid")
-        payload = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
-        raise InputError("app.share.invalid") from None
+    payload = unpack_token(token, MAX_TOKEN_CHARS, MAX_JSON_BYTES)
     try:
         return _validated(payload)
     except SenryokuError:

@@ -55,10 +55,7 @@ def encode(questionnaire_id: str, answers: dict[str, Any], sales: dict[str, Any]
     (zlib-compressed JSON, base64url without padding). Raises InputError when the
     inputs are too large (``app.share.too_large``) or not shareable
     (``app.share.unshareable``)."""
-    payload = _outgoing(questionnaire_id, answers, sales)
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    token = base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
-    token = token.rstrip("=")
+    token = pack_token(_outgoing(questionnaire_id, answers, sales))
     if len(token) > MAX_TOKEN_CHARS:
         raise InputError("app.share.too_large", limit=MAX_TOKEN_CHARS)
     return token
@@ -67,19 +64,33 @@ def encode(questionnaire_id: str, answers: dict[str, Any], sales: dict[str, Any]
 def decode(token: str) -> dict[str, Any]:
     """Unpack a token into ``{"questionnaire_id", "answers", "sales"}``. Anything that
     is not a token made by :func:`encode` raises ``InputError("app.share.invalid")``."""
-    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+    clean = _validated(unpack_token(token, MAX_TOKEN_CHARS, MAX_JSON_BYTES))
+    return {"questionnaire_id": clean["q"], "answers": clean["a"], "sales": clean["s"]}
+
+
+def pack_token(payload: dict[str, Any]) -> str:
+    """JSON, zlib-compressed, base64url without padding: the form of every token the app
+    puts in a URL (the share link ``s`` and the journey ``j``)."""
+    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (
+        base64.urlsafe_b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+    )
+
+
+def unpack_token(token: Any, max_chars: int, max_json_bytes: int) -> Any:
+    """The JSON inside a token made by :func:`pack_token`, bounded in length, inflated size
+    and nesting before anything is parsed; ``InputError("app.share.invalid")`` otherwise."""
+    if not isinstance(token, str) or not token or len(token) > max_chars:
         raise InputError("app.share.invalid")
     try:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        raw = inflater.decompress(packed, max_json_bytes)
         if inflater.unconsumed_tail or not inflater.eof:
             raise InputError("app.share.invalid")
-        payload = bounded_json(raw.decode("utf-8"))
+        return bounded_json(raw.decode("utf-8"))
     except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as exc:
         raise InputError("app.share.invalid") from exc
-    clean = _validated(payload)
-    return {"questionnaire_id": clean["q"], "answers": clean["a"], "sales": clean["s"]}
 
 
 def bounded_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
@@ -121,15 +132,6 @@ def _validated(payload: Any) -> dict[str, Any]:
     return {"v": VERSION, "q": qid, "a": answers, "s": _sales(payload["s"])}
 
 
-# Answers to questions a questionnaire no longer asks, as links made before the change carry
-# them: what each value now means (a value that no longer says enough is dropped, so that
-# question is asked again instead of guessed). A bookmark keeps the rest of its answers.
-RETIRED_ANSWERS: dict[str, dict[Any, dict[str, Any]]] = {
-    # quick.yaml asked "MA in use?" before it asked the MA state with the MQL definition
-    "ma_in_use": {False: {"ma_state": "none"}},
-}
-
-
 def _answers(answers: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     """Each answer checked by its own question (type, range, options) — the same check
     the questionnaire page's widgets rely on — and kept only in its normalised form.
@@ -143,9 +145,6 @@ def _answers(answers: Any, questionnaire: Questionnaire) -> dict[str, Any]:
         if not isinstance(key, str) or not _ID.match(key):
             raise InputError("app.share.invalid")
         if value is None:
-            continue
-        if key in RETIRED_ANSWERS:
-            out.update(RETIRED_ANSWERS[key].get(value, {}) if _scalar(value) else {})
             continue
         if isinstance(value, list):
             if len(value) > MAX_LIST_ITEMS or not all(_scalar(v) for v in value):

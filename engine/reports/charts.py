@@ -163,7 +163,14 @@ def lead_age_data(lead_age: LeadAge | None, lang: str = "ja") -> list[dict]:
     """Target leads by months since the last touch, in the profile's bucket order."""
     buckets = lead_age.buckets if lead_age is not None else {}
     return [
-        {"key": k, "label": k, "value": int(v or 0), "highlight": False} for k, v in buckets.items()
+        # the bucket named in the reader's language ("3か月未満", not "<3m")
+        {
+            "key": k,
+            "label": t(f"app.age_buckets.{k}", lang),
+            "value": int(v or 0),
+            "highlight": False,
+        }
+        for k, v in buckets.items()
     ]
 
 
