@@ -64,16 +64,17 @@ def test_team_report_names_flagged_phases_and_escapes_names():
     md = team_to_markdown(report_of(answers))
     assert "| Closing | 3.0 | 4.0 | 2.00 | 1.0 | 5.0 | Check |" in md
     assert "Closing: ratings range from 1.0 to 5.0, 4.0 points apart" in md
-    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in md
+    assert "Closing: marketing 1.0 / sales 5.0 (sales 4.0 higher)" in md
     assert (
         "| Sales | \\<b\\>Ken\\<\\/b\\> | 4.0 | 3.0 | 3.0 | 5.0 | a\\|b | 2026-04-01 09:00 UTC |"
         in md
     )
     ja = team_to_markdown(report_of(answers, lang="ja"))
     assert "クロージング" in ja and "要確認" in ja
+    assert "クロージング: マーケティング 1.0 / 営業 5.0（営業のほうが 4.0 点高い）" in ja
     page = team_to_html(report_of(answers))
     assert "&lt;b&gt;Ken&lt;/b&gt;" in page and "<b>Ken</b>" not in page
-    assert "Closing: marketing 1.0 / sales 5.0 (sales minus marketing: +4.0)" in page
+    assert "Closing: marketing 1.0 / sales 5.0 (sales 4.0 higher)" in page
     assert "<script" not in page and "http" not in page
 
 

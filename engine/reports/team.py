@@ -124,6 +124,14 @@ def _flag_notes(result: TeamResult, lang: str) -> tuple[str, ...]:
     )
 
 
+def _difference(gap: float, lang: str) -> str:
+    """Sales' mean against marketing's in words ("営業のほうが 3.0 点高い"), not a signed number."""
+    if round(gap, 1) == 0:
+        return t("team.result.gap_same", lang)
+    key = "gap_higher" if gap > 0 else "gap_lower"
+    return t(f"team.result.{key}", lang, gap=f"{abs(gap):.1f}")
+
+
 def _gap_lines(result: TeamResult, lang: str) -> tuple[str, ...]:
     gap = result.role_gap()
     return tuple(
@@ -133,7 +141,7 @@ def _gap_lines(result: TeamResult, lang: str) -> tuple[str, ...]:
             phase=t(f"team.phase.{p}", lang),
             marketing=f"{result.role_means['marketing'][p]:.1f}",
             sales=f"{result.role_means['sales'][p]:.1f}",
-            gap=f"{gap[p]:+.1f}",
+            difference=_difference(gap[p], lang),
         )
         for p in PHASES
         if gap
