@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.core.errors import SenryokuError
+from engine.leads.models import ProfileSummary
 from ui import leads_forms as forms
 from ui import leads_panels as panels
 from ui.components import page_link, privacy_note, show_error
@@ -47,7 +48,7 @@ def leads_page() -> None:
     except SenryokuError as exc:
         show_error(exc)
         return
-    panels.target_choice(profile.summary(), facts)
+    panels.target_choice(ProfileSummary.from_data(profile), facts)
     forms.mapping_editor(leadset, profile)
     forms.lists_editor()
     panels.composition(profile)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.core.errors import SenryokuError
+from engine.leads.models import ProfileSummary
 from ui import results_panels as panels
 from ui.components import page_link, show_error
 from ui.consent import render_consent
@@ -77,7 +78,8 @@ def results_page() -> None:
             show_error(exc)
             _go_back()
         return
-    summary = profile.summary() if hasattr(profile, "summary") else profile
+    # the list's counts, typed once here for every panel, report and the store
+    summary = None if profile is None else ProfileSummary.from_data(profile)
     used = diagnosis_profile(summary)
     panels.conclusion_card(diagnosis)
     rows_missing_note()

@@ -347,3 +347,27 @@ def test_deep_links_on_a_fresh_server_still_rely_on_streamlits_pages_flag():
         assert PagesManager.uses_pages_directory is True
     finally:
         PagesManager.uses_pages_directory = saved
+
+
+def test_results_page_draws_every_panel_for_an_uploaded_list_with_a_correction():
+    """Test that the results page of an uploaded CP932 list with one row reclassified draws
+    the conclusion, the metrics and all three initiatives, without an exception (the list's
+    counts reach every panel as one typed summary)."""
+    from engine.leads.leadset import LeadSet
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    leadset = LeadSet.open(ROOT / "sample_data" / "salesforce_leads_ja.csv")
+    first_target = int(leadset.rows("target", limit=1)["_row"].iloc[0])
+    at.session_state["answers"] = {"leads_total": 300, "target_leads": 200, "sales_style": "route"}
+    at.session_state["leadset"] = leadset
+    at.session_state["overrides"] = {first_target: "partner"}
+    at.session_state["sales"] = {
+        "ratings": {"appointment": 1, "relationship": 1, "opportunity": 3, "closing": 5}
+    }
+    at.switch_page("pages/results.py").run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["総行数"] == "300"
+    keys = {c.key for c in at.get("flex_container") if getattr(c, "key", None)}
+    assert {"conclusion", "initiative_lead_gen", "initiative_content", "initiative_scoring"} <= keys

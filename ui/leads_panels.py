@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.leads.models import ProfileSummary
 from engine.reports import charts
 from ui.i18n import lang, tr
 from ui.state import corrections_count, rows_missing
@@ -36,11 +37,11 @@ def rows_missing_note() -> None:
     st.info(text, icon=":material/cloud_off:")
 
 
-def small_list_reason(summary, facts) -> str | None:
+def small_list_reason(summary: ProfileSummary | None, facts) -> str | None:
     """``"small"`` (under 50 rows), ``"partial"`` (under half the stated lead count) or None."""
     if summary is None:
         return None
-    rows = int(summary["rows"])
+    rows = summary.rows
     stated = None if facts is None else facts.marketing.leads_total
     if stated and "marketing.leads_total" not in facts.assumed and rows < stated * PARTIAL_SHARE:
         return "partial"
@@ -53,7 +54,7 @@ def _choose_source() -> None:
     st.session_state["target_source"] = st.session_state["target_source_choice"]
 
 
-def target_choice(summary, facts) -> None:
+def target_choice(summary: ProfileSummary | None, facts) -> None:
     """For a small or partial list: say so and let the user pick the figure the
     diagnosis uses (the list's target count, or the count they stated)."""
     reason = small_list_reason(summary, facts)
@@ -63,14 +64,12 @@ def target_choice(summary, facts) -> None:
         return
     stated = facts.marketing.leads_total if facts is not None else None
     st.warning(
-        tr(
-            f"journey.small_list.{reason}", rows=_whole(summary["rows"]), stated=_whole(stated or 0)
-        ),
+        tr(f"journey.small_list.{reason}", rows=_whole(summary.rows), stated=_whole(stated or 0)),
         icon=":material/info:",
     )
     if facts is None or (facts.marketing.target_leads is None and not stated):
         return
-    target = int(summary["categories"].get("target", 0))
+    target = summary.target_leads
     st.session_state["target_source_choice"] = st.session_state.get("target_source", "profile")
     st.radio(
         tr("journey.small_list.choose"),

@@ -42,12 +42,12 @@ def lead_base(diagnosis: Diagnosis, profile) -> None:
             width="content",
         )
         if profile is not None:
-            st.metric(tr("app.leads.total_rows"), f"{int(profile['rows']):,}", width="content")
+            st.metric(tr("app.leads.total_rows"), f"{profile.rows:,}", width="content")
     st.caption(tr(f"app.results.source_{source}"))
     if diagnosis.lead_base_reason:
         st.write(diagnosis.lead_base_reason)
     if profile is not None and source == "profile":
-        categories = dict(profile.get("categories") or {})
+        categories = dict(profile.categories)
         st.altair_chart(charts.composition_chart(categories, lang()), width="stretch")
 
 

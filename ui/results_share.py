@@ -6,7 +6,6 @@ import streamlit as st
 
 from engine.core.errors import SenryokuError
 from engine.diagnosis import share
-from engine.leads.models import ProfileSummary
 from engine.reports import html as report_html
 from engine.reports import markdown as report_md
 from ui.components import show_error
@@ -38,8 +37,6 @@ def downloads(diagnosis, facts, profile) -> bool:
     inputs = _inputs_json()
     # Built now (a few ms), not on click: a deferred download is fetched after the run and
     # was seen to 404 under load when Streamlit's media cleanup came first.
-    if isinstance(profile, dict):  # counts kept across a reload
-        profile = ProfileSummary.from_data(profile)
     html_report = report_html.to_html(diagnosis, facts, current, profile)
     md_report = report_md.to_markdown(diagnosis, facts, current)
     with st.container(horizontal=True):

@@ -51,9 +51,12 @@ class ProfileSummary(BaseModel):
 
     @classmethod
     def from_data(cls, data: Any) -> ProfileSummary:
-        """A summary from a plain mapping (CLI JSON, inputs file, link); InputError otherwise."""
+        """A summary from a LeadProfile or a plain mapping (CLI JSON, inputs file, link, the
+        counts kept across a reload); InputError otherwise."""
         if isinstance(data, cls):
             return data
+        if isinstance(data, LeadProfile):
+            data = data.summary()
         if not isinstance(data, dict):
             raise InputError("diagnosis.invalid_profile")
         try:

@@ -117,6 +117,8 @@ def aggregate_profile(profile: Any) -> dict | None:
         return None
     if hasattr(profile, "summary"):
         profile = profile.summary()
+    elif hasattr(profile, "to_contract"):  # a ProfileSummary
+        profile = profile.to_contract()
     if not isinstance(profile, dict):
         return None
 
