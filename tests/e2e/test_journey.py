@@ -189,9 +189,11 @@ def test_sample_data_on_a_phone_then_english(app_url, browser):
         page.goto(app_url)
         page.get_by_role("button", name="サンプルデータで試す").click()
         expect(page.get_by_role("heading", name="4. 診断結果")).to_be_visible()
-        value = _metric_value(page, "ターゲットリード数")
-        expect(value).to_have_text(f"{target:,}")
-        expect(value).to_be_in_viewport()
+        expect(_metric_value(page, "ターゲットリード数")).to_have_text(f"{target:,}")
+        # the answer comes first: the conclusion's target-lead line is on the first screen
+        answer = page.locator(".st-key-conclusion_target_leads")
+        expect(answer).to_contain_text(f"{target:,} 件")
+        expect(answer).to_be_in_viewport()
         widths = page.evaluate(
             """() => {
                 const main = document.querySelector('[data-testid="stMain"]');
