@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from engine.leads import ingest
 from engine.leads import sniff as reading  # the one reference to internal names
 
 CHUNK = 4096  # the read chunk in this test (8 MB in the engine), to keep the file small
@@ -50,7 +51,7 @@ def test_character_cut_by_a_chunk_boundary_stays_utf8(tmp_path, small_chunks, of
     path.write_bytes(data)
     con = duckdb.connect()
     try:
-        result = reading.read_leads(path, con)
+        result = ingest.read_leads(path, con)
         assert (result.encoding, result.rows) == ("utf-8", data.count(b"\n") - 1)
         assert "ingest.note.invalid_bytes" in dict(result.notes)
         company = con.execute(
@@ -72,7 +73,7 @@ def test_cp932_after_a_long_ascii_stretch_is_cp932(tmp_path, small_chunks):
     path.write_bytes(body)
     con = duckdb.connect()
     try:
-        result = reading.read_leads(path, con)
+        result = ingest.read_leads(path, con)
         assert (result.encoding, result.rows) == ("cp932", head.count(b"\n"))
         last = con.execute('SELECT "Company" FROM raw_leads ORDER BY "_row" DESC LIMIT 1')
         assert last.fetchone()[0] == "株式会社テスト"

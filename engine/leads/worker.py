@@ -78,6 +78,9 @@ class ParserSlots:
                     if self._running < self.size and self._line[0] is ticket:
                         self._line.popleft()
                         self._running += 1
+                        # everyone behind moved up one place: wake them to say so (else a
+                        # short parse ahead could end before they ever heard "1")
+                        self._cond.notify_all()
                         break
                     position = self._line.index(ticket) + 1
                     if position == told:

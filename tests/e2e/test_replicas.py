@@ -176,9 +176,9 @@ def test_team_round_started_on_one_replica_is_rated_and_closed_on_the_other(depl
         expect(closer.get_by_text(done)).to_be_visible(timeout=WAIT)
 
         page.goto(_team_url(invite_link, lead_client))
-        expect(page.get_by_test_id("stAlertContentError")).to_have_text(
-            t("team.revoked", "ja"), timeout=WAIT
-        )
+        expect(
+            page.get_by_test_id("stAlertContentError").get_by_test_id("stMarkdownContainer")
+        ).to_have_text(t("team.revoked", "ja"), timeout=WAIT)
     finally:
         lead.close()
         other.close()

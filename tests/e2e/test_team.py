@@ -81,9 +81,9 @@ def test_three_raters_disagree_and_the_lead_sees_it(app_url, browser, page):
     page.get_by_role("button", name=t("team.lead.revoke", "ja")).click()
     expect(page.get_by_text(t("team.lead.revoked_done", "ja"))).to_be_visible(timeout=WAIT)
     page.goto(invite_url)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_text(
-        t("team.revoked", "ja"), timeout=WAIT
-    )
+    expect(
+        page.get_by_test_id("stAlertContentError").get_by_test_id("stMarkdownContainer")
+    ).to_have_text(t("team.revoked", "ja"), timeout=WAIT)
     expect(page.get_by_role("slider")).to_have_count(0, timeout=WAIT)
 
 
