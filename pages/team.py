@@ -96,6 +96,25 @@ def use_in_diagnosis(result: team.TeamResult) -> None:
     set_sales({**(st.session_state.get("sales") or {}), **result.to_facts_sales()})
 
 
+def lead_rating(store, team_round, admin_token: str) -> None:
+    """The lead rates too, on the lead screen, with the form a member uses; the saved
+    rating's token goes into the URL (``member``) so a later submit revises it."""
+    if team_round.closed or team_round.revoked or team_round.invite_expired():
+        return
+    member_token = st.query_params.get("member")
+    earlier = team.member_rating(store, team_round.round_id, member_token)
+    with st.expander(tr("team.lead.rate_yourself"), expanded=False):
+        forms.prefill_rating(earlier, member_token)
+        submitted = forms.rating_form(revising=earlier is not None)
+    if submitted is not None:
+        invite = team.invite_token_for(team_round, admin_token)
+        rating = team.parse_rating(submitted)
+        token = team.submit_rating(store, invite, rating, member_token=member_token)
+        st.session_state["team_notice"] = "team.member.saved"
+        st.query_params["member"] = token
+        st.rerun()
+
+
 def lead_view(store, admin_token: str) -> None:
     """Who answered, the team result, revoke/renew/close, downloads, take-over."""
     st.title(tr("team.title"))
@@ -111,6 +130,7 @@ def lead_view(store, admin_token: str) -> None:
     forms.status_line(team_round)
     if action := forms.lead_controls(team_round, admin_token):
         act(store, admin_token, action)
+    lead_rating(store, team_round, admin_token)
     answers = team.responses(store, team_round.round_id)
     if answers:
         result = show_result(team_round, answers, lead=True)

@@ -44,7 +44,11 @@ def rate(at: AppTest, role: str, values: dict[str, int], comment: str = "") -> A
     for phase, value in values.items():
         at.slider(key=f"team_rating_{phase}").set_value(value)
     at.text_input(key="team_comment").input(comment)
-    at.button[0].click()
+    labels = (
+        t("team.member.submit", at.session_state["lang"]),
+        t("team.member.update", at.session_state["lang"]),
+    )
+    next(b for b in at.button if b.label in labels).click()  # the form's submit, wherever it is
     return at.run()
 
 
@@ -255,3 +259,21 @@ def rating_of(role: str, display_name: str = "") -> team.MemberRating:
             "display_name": display_name,
         }
     )
+
+
+def test_lead_rates_on_the_lead_screen_and_revises(team_store):
+    """Test that the team lead rates from the lead screen (no invite link needed): the
+    rating is saved as one response of the round, and a second submit revises it."""
+    new = team.start_round(team_store, "Acme")
+    at = page(team_admin=new.admin_token)
+    at = rate(at, "marketing", {"appointment": 2, "closing": 4}, comment="lead's view")
+    assert not at.exception
+    (saved,) = team.responses(team_store, new.round.round_id)
+    assert saved.role == "marketing" and saved.ratings.closing == 4
+    assert saved.comment == "lead's view"
+    assert at.query_params["member"] and t("team.member.saved", "en") in texts(at.success)
+    again = page(team_admin=new.admin_token, member=at.query_params["member"])
+    assert again.slider(key="team_rating_closing").value == 4
+    again = rate(again, "marketing", {"closing": 1})
+    (revised,) = team.responses(team_store, new.round.round_id)
+    assert revised.ratings.closing == 1 and revised.ratings.appointment == 2
