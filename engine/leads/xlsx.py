@@ -147,6 +147,17 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _refusal(exc: BaseException, xml_refusal: type[BaseException]) -> Exception:
+    """The engine's error for what openpyxl raised while opening or reading a sheet: it
+    raises many types (KeyError, ValueError, TypeError ...) on broken files and wraps the
+    XML parser's refusal of entities in a ValueError."""
+    if isinstance(exc, MemoryError | RecursionError):
+        return LimitError("ingest.out_of_memory")
+    if _caused_by(exc, xml_refusal):
+        return InputError("ingest.xml_entities")
+    return InputError("ingest.xlsx_corrupt")
+
+
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
     seen = 0
     while exc is not None and seen < 20:
@@ -168,14 +179,8 @@ def xlsx_to_csv(
     notes: list[tuple[str, dict]] = []
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (MemoryError, RecursionError):
-        raise LimitError("ingest.out_of_memory") from None
     except Exception as exc:
-        # openpyxl raises many types (KeyError, ValueError, TypeError ...) on broken files
-        # and wraps the XML parser's refusal in a ValueError.
-        if _caused_by(exc, defusedxml.DefusedXmlException):
-            raise InputError("ingest.xml_entities") from None
-        raise InputError("ingest.xlsx_corrupt") from None
+        raise _refusal(exc, defusedxml.DefusedXmlException) from None
     try:
         sheets = wb.worksheets
         if not sheets:
@@ -206,12 +211,8 @@ def xlsx_to_csv(
                         progress(0.6 * min(written / expected, 1.0), STAGE_TRANSCODING)
             except (InputError, LimitError):
                 raise
-            except (MemoryError, RecursionError):
-                raise LimitError("ingest.out_of_memory") from None
             except Exception as exc:
-                if _caused_by(exc, defusedxml.DefusedXmlException):
-                    raise InputError("ingest.xml_entities") from None
-                raise InputError("ingest.xlsx_corrupt") from None
+                raise _refusal(exc, defusedxml.DefusedXmlException) from None
     finally:
         with contextlib.suppress(Exception):
             wb.close()
