@@ -101,10 +101,10 @@ def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {name} AS
-            SELECT value, keyword FROM (
-                SELECT value, nullif(regexp_extract(lower(senryoku_nfkc(value)), ?), '') AS keyword
-                FROM (SELECT DISTINCT {column} AS value FROM _lead_text WHERE {column} IS NOT NULL)
-            ) WHERE keyword IS NOT NULL
+            -- every distinct value, hit or not: a filter on the keyword here would be
+            -- pushed below the DISTINCT and run NFKC and the regex on every row
+            SELECT value, nullif(regexp_extract(lower(senryoku_nfkc(value)), ?), '') AS keyword
+            FROM (SELECT DISTINCT {column} AS value FROM _lead_text WHERE {column} IS NOT NULL)
             """,  # noqa: S608 - our own names
             [pattern],
         )
