@@ -28,7 +28,9 @@ def run(args) -> str:
     mapping = load_mapping(Path(args.mapping)) if getattr(args, "mapping", None) else None
     lang = getattr(args, "lang", None) or "ja"
     limits = read_limits(args)
-    leads = LeadSet.open(path, mapping=mapping, read_guard=lambda: bounded(limits, lang))
+    leads = LeadSet.open(
+        path, mapping=mapping, read_guard=lambda: bounded(limits, lang), only_mapped=True
+    )
     as_json = getattr(args, "format", "text") == "json"
     with leads:
         result = leads.profile(lists, counts_only=as_json)

@@ -19,6 +19,7 @@ import codecs
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
@@ -69,6 +70,7 @@ def read_leads(
     *,
     limits: IngestLimits | None = None,
     work_dir: str | os.PathLike | None = None,
+    keep: Callable[[list[str]], Iterable[str]] | None = None,
 ) -> IngestResult:
     """Read a lead list (CSV/TSV in UTF-8, UTF-8 BOM or CP932, or the first sheet of an
     .xlsx) into ``table`` of ``con``: ``_row`` BIGINT (1-based, file order) and one VARCHAR
@@ -76,7 +78,9 @@ def read_leads(
     with a message the user can act on. ``progress(fraction, stage_code)`` is optional.
     The private UTF-8 copy of a transcoded file goes into a new directory under
     ``work_dir`` (default: :func:`engine.leads.workdirs.work_parent`), removed when the
-    read ends."""
+    read ends. ``keep(headers)`` names the columns worth keeping (the first one is kept
+    anyway): the others are parsed, never stored, and the result's headers are the kept
+    ones."""
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
     progress = _monotonic(progress)
@@ -94,14 +98,14 @@ def read_leads(
         if kind == "xlsx":
             body = workdir / "sheet.csv"
             notes = xlsx_to_csv(path, body, limits, progress)
-            result = _read_text(body, con, table, progress, limits, workdir, forced="utf-8")
+            result = _read_text(body, con, table, progress, limits, workdir, keep, forced="utf-8")
             result.notes = notes + result.notes
             result.encoding, result.delimiter = "utf-8", ""
         else:
             utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
             if not utf16 and looks_binary(head):
                 raise InputError("ingest.not_a_table")
-            result = _read_text(path, con, table, progress, limits, workdir)
+            result = _read_text(path, con, table, progress, limits, workdir, keep)
         if progress:
             progress(1.0, STAGE_DONE)
         return result
@@ -149,15 +153,16 @@ def _read_text(
     progress: Progress | None,
     limits: IngestLimits,
     workdir: Path,
+    keep: Callable[[list[str]], Iterable[str]] | None,
     forced: str | None = None,
 ) -> IngestResult:
     size = path.stat().st_size
     sniffed = (forced, False, False, True) if forced else sniff_encoding(path)
+    args = (path, con, table, progress, limits, workdir, keep, size)
     try:
-        return _read_text_as(path, con, table, progress, limits, workdir, size, *sniffed)
+        return _read_text_as(*args, *sniffed)
     except NotUtf8:
-        detected = detect_encoding(path, size, progress)
-        return _read_text_as(path, con, table, progress, limits, workdir, size, *detected, True)
+        return _read_text_as(*args, *detect_encoding(path, size, progress), True)
 
 
 def _read_text_as(
@@ -167,6 +172,7 @@ def _read_text_as(
     progress: Progress | None,
     limits: IngestLimits,
     workdir: Path,
+    keep: Callable[[list[str]], Iterable[str]] | None,
     size: int,
     encoding: str,
     has_nul: bool,
@@ -201,7 +207,11 @@ def _read_text_as(
     if progress:
         progress(0.6, STAGE_READING)
 
-    rows, more_notes = load_table(source, skip, layout, headers, con, table, limits, verified)
+    kept = headers
+    if keep is not None:
+        wanted = {headers[0], *keep(headers)}
+        kept = [h for h in headers if h in wanted]
+    rows, more_notes = load_table(source, skip, layout, headers, con, table, limits, verified, kept)
     if rows == 0:
         with contextlib.suppress(duckdb.Error):
             con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
@@ -210,7 +220,7 @@ def _read_text_as(
         table=table,
         encoding=encoding,
         delimiter=layout.delimiter,
-        headers=headers,
+        headers=kept,
         rows=rows,
         notes=notes + more_notes,
     )

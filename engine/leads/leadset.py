@@ -57,6 +57,17 @@ def review_names(headers: list[str]) -> list[str]:
     return out
 
 
+def _overrides_of(
+    mapping: Mapping | MappingFile | str | Path | None,
+) -> tuple[Mapping, dict[str, list[str]]]:
+    """(field -> header overrides, extra raw values per stage) of a mapping argument."""
+    if isinstance(mapping, (str, Path)):
+        mapping = load_mapping(mapping)
+    if isinstance(mapping, MappingFile):
+        return mapping.overrides(), {k: list(v) for k, v in mapping.stages.items()}
+    return (dict(mapping) if isinstance(mapping, dict) else {}), {}
+
+
 class LeadSet:
     """A lead list loaded into DuckDB, with its column mapping and classification."""
 
@@ -65,28 +76,24 @@ class LeadSet:
         con: duckdb.DuckDBPyConnection,
         ingest: Any,
         mapping: Mapping | MappingFile | str | Path | None = None,
+        automatic: Mapping | None = None,
     ) -> None:
         """Wrap an already ingested table (``ingest.table`` in ``con``); ``ingest`` is an
-        :class:`engine.leads.ingest.IngestResult` (or anything with the same attributes)."""
+        :class:`engine.leads.ingest.IngestResult` (or anything with the same attributes).
+        ``automatic`` is the mapping found from the headers before the overrides in
+        ``mapping`` (default: found from ``ingest.headers``)."""
         self.con = con
         self.ingest = ingest
         self._lock = threading.Lock()
         self._features_for: tuple | None = None
         self._classified = False
-        self.extra_stages: dict[str, list[str]] = {}
         companies.install(con)
         features.install_macros(con)
-        self.mapping: Mapping = auto_map(list(ingest.headers))
-        overrides: Mapping = {}
-        if isinstance(mapping, (str, Path)):
-            mapping = load_mapping(mapping)
-        if isinstance(mapping, MappingFile):
-            overrides = mapping.overrides()
-            self.extra_stages = {k: list(v) for k, v in mapping.stages.items()}
-        elif isinstance(mapping, dict):
-            overrides = dict(mapping)
-        self.mapping = apply_overrides(self.mapping, overrides, list(ingest.headers))
-        check_identifiable(self.mapping, list(ingest.headers))
+        headers = list(ingest.headers)
+        overrides, self.extra_stages = _overrides_of(mapping)
+        base = auto_map(headers) if automatic is None else automatic
+        self.mapping: Mapping = apply_overrides(base, overrides, headers)
+        check_identifiable(self.mapping, headers)
 
     @classmethod
     def open(
@@ -97,13 +104,16 @@ class LeadSet:
         isolated: bool = False,
         limits: IngestLimits | None = None,
         read_guard: Any = None,
+        only_mapped: bool = False,
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
         it in a child process with memory and time limits (what the app uses). ``limits``
         default to the app's (:data:`engine.leads.ingest.APP_LIMITS`, the upload size Streamlit
         accepts) when isolated, else to the engine's (the CLI: files up to 1 GB).
         ``read_guard`` (a context manager factory, e.g. :func:`engine.leads.guard.bounded`)
-        wraps an in-process read."""
+        wraps an in-process read. ``only_mapped`` keeps only the columns the mapping
+        uses (an in-process read whose mapping will not change, as the command line's):
+        less to store, and the same profile."""
         path = Path(path)
         if not path.is_file():
             raise InputError("common.file_not_found", path=str(path))
@@ -111,6 +121,19 @@ class LeadSet:
             limits = APP_LIMITS if isolated else DEFAULT_LIMITS
         # read_leads locks the connection to the one file it reads; after an isolated
         # read it gets no file access at all.
+        if isinstance(mapping, (str, Path)):
+            mapping = load_mapping(mapping)
+        automatic: Mapping | None = None
+        keep = None
+        if only_mapped and not isolated:
+            overrides = _overrides_of(mapping)[0]
+
+            def keep(headers: list[str]) -> list[str]:
+                nonlocal automatic
+                automatic = auto_map(headers)
+                chosen = apply_overrides(automatic, overrides, headers)
+                return [h for h in chosen.values() if h]
+
         con = private_connection()
         try:
             if isolated:
@@ -124,9 +147,12 @@ class LeadSet:
                 # the connection (and its threads) exist before a guard's memory limit
                 with read_guard() if read_guard else contextlib.nullcontext():
                     result = read_leads(
-                        path, con, table=RAW_TABLE, progress=progress, limits=limits
+                        path, con, table=RAW_TABLE, progress=progress, limits=limits, keep=keep
                     )
-            return cls(con, result, mapping)
+            if automatic is not None:  # as found from all the headers, not the kept ones
+                kept = set(result.headers)
+                automatic = {f: h if h in kept else None for f, h in automatic.items()}
+            return cls(con, result, mapping, automatic)
         except BaseException:
             companies.uninstall(con)
             con.close()

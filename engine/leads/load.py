@@ -115,10 +115,13 @@ def load_table(
     table: str,
     limits: IngestLimits,
     verified: bool = True,
+    kept: list[str] | None = None,
 ) -> tuple[int, list[tuple[str, dict]]]:
     """Parse ``source`` with DuckDB into ``table`` of ``con`` in one statement: rows
     numbered in file order, blank rows dropped; then over-long cells are cut and report
-    footers at the end removed. When ``con`` can still be locked, it is locked to this
+    footers at the end removed. ``kept`` (default: all) names the columns the table keeps,
+    in file order, the first one always among them: a row is still dropped as blank only
+    when every cell of the file is, and a footer is a first cell alone among the kept. When ``con`` can still be locked, it is locked to this
     one file and reads it itself; otherwise a private locked connection reads it and the
     table is copied over."""
     if is_locked(con):
@@ -130,14 +133,15 @@ def load_table(
     done = False
     try:
         expected = int(source.stat().st_size / max(layout.bytes_per_row, 1.0))
+        kept = kept or headers
         read = _create_table(
-            reader, target, source, skip, layout, headers, limits, verified, expected
+            reader, target, source, skip, layout, headers, kept, limits, verified, expected
         )
         notes: list[tuple[str, dict]] = []
         if read > limits.max_rows + 10:
             raise LimitError("ingest.too_many_rows", max=limits.max_rows)
-        truncated = _truncate_cells(reader, target, headers, limits.max_cell_chars)
-        rows = _drop_footer(reader, target, headers, read)
+        truncated = _truncate_cells(reader, target, kept, limits.max_cell_chars)
+        rows = _drop_footer(reader, target, kept, read)
         if rows < read:
             notes.append(("ingest.note.footer_rows", {"count": read - rows}))
         if rows > limits.max_rows:
@@ -174,14 +178,18 @@ def _create_table(
     skip: int,
     layout: Layout,
     headers: list[str],
+    kept: list[str],
     limits: IngestLimits,
     verified: bool,
     expected_rows: int,
 ) -> int:
-    """``CREATE TABLE table AS`` the parsed file; returns the rows read. When the file
-    may hold more rows than allowed, reading stops at ``max_rows + 11``."""
+    """``CREATE TABLE table AS`` the parsed file's ``kept`` columns; returns the rows read.
+    When the file may hold more rows than allowed, reading stops at ``max_rows + 11``."""
     cols = [f"c{i}" for i in range(len(headers))]
-    select = ", ".join(f"{c} AS {quote_ident(h)}" for c, h in zip(cols, headers, strict=True))
+    wanted = set(kept)
+    select = ", ".join(
+        f"{c} AS {quote_ident(h)}" for c, h in zip(cols, headers, strict=True) if h in wanted
+    )
     params = {
         "path": str(source.resolve()),
         "skip": skip,

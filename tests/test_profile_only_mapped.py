@@ -1,0 +1,68 @@
+"""The command line's read keeps only the mapped columns (issue 14): less to parse into the
+table, and nothing else may change — the rows kept, the footer cut, the mapping, every
+row's category."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.leads.leadset import LeadSet
+from engine.leads.lists import load_lists
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# 社内コード and URL map to no field. Row 4 fills only URL (a row, not a blank line: invalid);
+# row 5 repeats row 1's e-mail; the last line is a Japanese report footer.
+LIST = (
+    "会社名,社内コード,氏名,メールアドレス,URL,電話番号\n"
+    "株式会社アルファ,A-001,山田 太郎,yamada@alpha.co.jp,https://alpha.co.jp,03-1234-5678\n"
+    "ライバルマーケ株式会社,,佐藤 花子,sato@rival-ma.co.jp,,\n"
+    "株式会社ベータ,B-002,鈴木 一郎,suzuki@gmail.com,,\n"
+    ",,,,https://only-url.example,\n"
+    "株式会社アルファ,,山田 太郎,YAMADA@alpha.co.jp,,\n"
+    "総計 (5 レコード),,,,,\n"
+)
+
+
+@pytest.fixture
+def leads_file(tmp_path) -> Path:
+    path = tmp_path / "leads.csv"
+    path.write_text(LIST, encoding="utf-8")
+    return path
+
+
+def test_only_mapped_keeps_the_mapped_columns_and_the_same_profile(leads_file):
+    """Test that a read of only the mapped columns drops 社内コード and URL from the table but
+    keeps the URL-only row, cuts the 総計 (5 レコード) footer and gives the same counts per row."""
+    lists = load_lists(ROOT / "sample_data" / "lists.yaml")
+    with LeadSet.open(leads_file, only_mapped=True) as narrow:
+        assert narrow.headers == ["会社名", "氏名", "メールアドレス", "電話番号"]
+        narrow_profile = narrow.profile(lists)
+        narrow_rows = narrow.categories()
+        narrow_mapping = dict(narrow.mapping)
+    with LeadSet.open(leads_file) as full:
+        assert "URL" in full.headers
+        full_profile = full.profile(lists)
+        assert narrow_rows == full.categories()
+        assert narrow_mapping == dict(full.mapping)
+    assert narrow_profile.rows == 5
+    assert narrow_rows == ["target", "competitor", "out_of_profile", "invalid", "duplicate"]
+    assert narrow_profile.categories == full_profile.categories
+
+
+def test_only_mapped_keeps_a_column_the_mapping_file_assigns(leads_file, tmp_path):
+    """Test that a column mapped only by the user's mapping file (社内コード as notes) is kept,
+    and a header the file does not have is refused before anything is read."""
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("notes: 社内コード\n", encoding="utf-8")
+    with LeadSet.open(leads_file, mapping=mapping, only_mapped=True) as narrow:
+        assert "社内コード" in narrow.headers
+        assert narrow.mapping["notes"] == "社内コード"
+        assert "URL" not in narrow.headers
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("notes: 備考\n", encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        LeadSet.open(leads_file, mapping=wrong, only_mapped=True)
+    assert getattr(caught.value, "code", "") == "profile.mapping.unknown_header"
