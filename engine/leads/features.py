@@ -66,9 +66,9 @@ def _present(expr: str) -> str:
     )
 
 
-def _completeness_mask(mapping: Mapping, alias: str) -> str:
-    """SQL: one bit per field of COMPLETENESS_FIELDS, set when the row fills it (a name
-    in the full-name or either name column, a phone in either phone column ...)."""
+def completeness_checks(mapping: Mapping, alias: str) -> list[str]:
+    """SQL, one boolean per field of COMPLETENESS_FIELDS: the row fills it (a name in the
+    full-name or either name column, a phone in either phone column ...)."""
     columns = {
         "email": ["email"],
         "company": ["company"],
@@ -77,12 +77,11 @@ def _completeness_mask(mapping: Mapping, alias: str) -> str:
         "title": ["title"],
         "stage": ["lifecycle_stage", "status"],
     }
-    bits = []
-    for i, field in enumerate(COMPLETENESS_FIELDS):
+    checks = []
+    for field in COMPLETENESS_FIELDS:
         mapped = [_present(_col(mapping, f, alias)) for f in columns[field] if mapping.get(f)]
-        if mapped:
-            bits.append(f"(CASE WHEN {' OR '.join(mapped)} THEN {1 << i} ELSE 0 END)")
-    return f"CAST({' | '.join(bits) or '0'} AS UTINYINT)"
+        checks.append(" OR ".join(mapped) or "false")
+    return checks
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -227,15 +226,10 @@ def _departed_sql(c, mapping: Mapping) -> tuple[str, str]:
     """SQL CASE branches: which departure signal a row shows, and the words found."""
     pattern = _lit(DEPARTED_RE)
     mapped = [f for f in DEPARTED_FIELDS if mapping.get(f)]
-    checks = ""
-    if mapped:
-        # One regex over the fields joined (a separator no pattern word contains) finds
-        # the rare departed row; only those look at each field in turn.
-        joined = f"concat_ws(chr(1), {', '.join(c(f) for f in mapped)})"
-        per_field = " ".join(
-            f"WHEN regexp_matches({c(f)}, {pattern}) THEN 'departed_{f}'" for f in mapped
-        )
-        checks = f"WHEN regexp_matches({joined}, {pattern}) THEN CASE {per_field} END"
+    # one regex per field (joining the fields first would build a string per row)
+    checks = "\n".join(
+        f"WHEN regexp_matches({c(f)}, {pattern}) THEN 'departed_{f}'" for f in mapped
+    )
     words = "\n".join(f"WHEN 'departed_{f}' THEN regexp_extract({c(f)}, {pattern})" for f in mapped)
     return checks, words
 
@@ -276,7 +270,6 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
                 {departed_words}
             END AS departed_value,
             {stage_raw} AS stage_raw,
-            {_completeness_mask(mapping, "t")} AS completeness,
             {activity} AS activity_date,
             n.name_key
         FROM {q} t
@@ -288,7 +281,10 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
         FROM src
     )
     SELECT _row, email_valid,
+        -- two hashes of the e-mail (the second of the e-mail and one more byte): 128 bits
+        -- tell two e-mails apart without keeping either (a shared pair: ~n²/2¹²⁹)
         CASE WHEN email_valid THEN hash(email_norm) END AS email_hash,
+        CASE WHEN email_valid THEN hash(email_norm || chr(1)) END AS email_check,
         CASE WHEN email_valid THEN split_part(email_norm, '@', 2) END AS domain,
         co.company_id,
         CASE WHEN name_key IS NOT NULL
@@ -297,7 +293,7 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
         CASE WHEN email_valid THEN true
             ELSE coalesce(regexp_matches(phone, {_lit(PHONE_RE)}), false)
                 OR coalesce(regexp_matches(mobile, {_lit(PHONE_RE)}), false) END AS reachable,
-        departed, departed_value, stage_raw, completeness, activity_date
+        departed, departed_value, stage_raw, activity_date
     FROM checked
     LEFT JOIN _companies co USING (company)
     """  # noqa: S608 - identifiers via quote_ident, values bound
@@ -308,20 +304,16 @@ def duplicate_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping)
     """``_duplicates``: the rows that repeat an earlier one (the same e-mail; for rows
     without a valid e-mail, the same name at the same company), with that row.
 
-    Grouping a million distinct strings is the expensive part: their 64-bit hashes are
-    grouped, then the few rows with a repeated hash are compared exactly (their e-mail
-    from the lead table; names and company keys through the side tables)."""
+    Grouping a million distinct strings is the expensive part: e-mails are grouped by
+    their two hashes (no string is read); names are compared exactly for the few rows
+    without a valid e-mail whose name hash repeats (through the side tables)."""
     con.execute(
         f"""
     CREATE OR REPLACE TEMP TABLE _duplicates AS
-    WITH repeated_emails AS (
-        SELECT email_hash FROM _features WHERE email_hash IS NOT NULL
-        GROUP BY email_hash HAVING count(*) > 1
-    ),
-    email_rows AS (
-        SELECT _row, min(_row) OVER (PARTITION BY l.email_norm) AS first_row
-        FROM (SELECT _row FROM _features SEMI JOIN repeated_emails USING (email_hash)) r
-        JOIN _lead_text l USING (_row)
+    WITH email_firsts AS (
+        SELECT email_hash, email_check, min(_row) AS first_row FROM _features
+        WHERE email_hash IS NOT NULL
+        GROUP BY email_hash, email_check HAVING count(*) > 1
     ),
     wanted_names AS (
         SELECT DISTINCT name_hash FROM _features WHERE NOT email_valid AND name_hash IS NOT NULL
@@ -337,8 +329,9 @@ def duplicate_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping)
         JOIN {q} t USING (_row)
         JOIN _names n ON {_name_join(c, mapping)}
     )
-    SELECT _row, 'duplicate_email' AS duplicate, first_row FROM email_rows
-    WHERE first_row < _row
+    SELECT f._row, 'duplicate_email' AS duplicate, e.first_row
+    FROM _features f JOIN email_firsts e USING (email_hash, email_check)
+    WHERE e.first_row < f._row
     UNION ALL
     SELECT _row, 'duplicate_name', first_row FROM name_rows
     WHERE NOT email_valid AND first_row < _row

@@ -134,6 +134,7 @@ class LeadSet:
                 chosen = apply_overrides(automatic, overrides, headers)
                 return [h for h in chosen.values() if h]
 
+        companies.preload()
         con = private_connection()
         try:
             if isolated:

@@ -9,7 +9,13 @@ import duckdb
 
 from engine.core.sql import quote_ident
 from engine.core.vocab import CATEGORIES, STAGES
-from engine.leads.features import COMPLETENESS_FIELDS, _col, _filled, _name_expr
+from engine.leads.features import (
+    COMPLETENESS_FIELDS,
+    _col,
+    _filled,
+    _name_expr,
+    completeness_checks,
+)
 from engine.leads.mapping import Mapping
 from engine.leads.models import AGE_BUCKETS, LeadAge, LeadProfile, TopAccount
 
@@ -36,8 +42,8 @@ def summarize(
     as_of: dt.date | None = None,
     counts_only: bool = False,
 ) -> LeadProfile:
-    """Step 3: read the profile from ``_classified`` (completeness from the bits in
-    ``_features``; the example rows and company names from the lead table)."""
+    """Step 3: read the profile from ``_classified`` (completeness, the example rows and
+    company names from the lead table)."""
     categories = {c: 0 for c in CATEGORIES}
     stages = {s: 0 for s in STAGES}
     for category, stage, n in con.execute(
@@ -60,7 +66,7 @@ def summarize(
         stages=stages,
         examples=_examples(con, quote_ident(table), mapping),
         lead_age=_lead_age(con, mapping, as_of),
-        completeness=_completeness(con, rows),
+        completeness=_completeness(con, quote_ident(table), mapping, rows),
         top_accounts=_top_accounts(con),
         notes=list(notes or []),
     )
@@ -114,18 +120,17 @@ def _examples(con: duckdb.DuckDBPyConnection, q: str, mapping: Mapping) -> dict[
     return examples
 
 
-def _completeness(con: duckdb.DuckDBPyConnection, rows: int) -> dict[str, float]:
-    """Share of rows that fill each field of COMPLETENESS_FIELDS (from the bits)."""
-    bits = ", ".join(
-        f"count_if(completeness & {1 << i} <> 0)" for i in range(len(COMPLETENESS_FIELDS))
-    )
-    share = con.execute(f"SELECT {bits} FROM _features").fetchone()  # noqa: S608 - our SQL
+def _completeness(
+    con: duckdb.DuckDBPyConnection, q: str, mapping: Mapping, rows: int
+) -> dict[str, float]:
+    """Share of rows that fill each field of COMPLETENESS_FIELDS."""
+    counts = ", ".join(f"count_if({check})" for check in completeness_checks(mapping, "t"))
+    share = con.execute(f"SELECT {counts} FROM {q} t").fetchone()  # noqa: S608 - our SQL
     total = rows or 1
-    completeness = {
+    return {
         f: round(int(n) / total, 4) if rows else 0.0
         for f, n in zip(COMPLETENESS_FIELDS, share, strict=True)
     }
-    return completeness
 
 
 def _top_accounts(con: duckdb.DuckDBPyConnection) -> list[TopAccount]:
