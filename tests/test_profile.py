@@ -362,18 +362,20 @@ def test_present_shortcut_equals_trimming_for_every_first_character():
 
 def test_keyword_reason_is_the_titles_first_and_a_spaced_keyword_spans_both():
     """Test that an ICP keyword found in both title and company is reported from the
-    title (as when they are read joined by a space), and that a keyword with a space
+    title (as when they are read joined by a space), one in the company alone from the
+    company, and that a keyword with a space
     matches across the end of the title and the start of the company."""
     rows = [
         lead("a@s.co.jp", last="A", company="Ｓｔｕｄｅｎｔ商会", 役職="学生"),
         lead("b@s.co.jp", last="B", company="学生協会", 役職="Student"),
         lead("c@s.co.jp", last="C", company="株式会社X", 役職="部長"),
+        lead("d@s.co.jp", last="D", company="学生サポート株式会社", 役職="課長"),
     ]
     icp = LISTS.icp.model_copy(update={"exclude_keywords": ["Student", "学生"]})
     with leadset_from_rows(rows, HEADERS) as leads:
         leads.profile(LISTS.model_copy(update={"icp": icp}))
         values = leads.con.execute("SELECT reason_value FROM _classified ORDER BY _row").fetchall()
-    assert values == [("学生",), ("student",), (None,)]
+    assert values == [("学生",), ("student",), (None,), ("学生",)]
     spanning = LISTS.icp.model_copy(update={"exclude_keywords": ["部長 株式"]})
     got = categories_of(rows, LISTS.model_copy(update={"icp": spanning}))
-    assert got == ["target", "target", "out_of_profile"]
+    assert got == ["target", "target", "out_of_profile", "target"]

@@ -66,3 +66,22 @@ def test_only_mapped_keeps_a_column_the_mapping_file_assigns(leads_file, tmp_pat
     with pytest.raises(Exception) as caught:
         LeadSet.open(leads_file, mapping=wrong, only_mapped=True)
     assert getattr(caught.value, "code", "") == "profile.mapping.unknown_header"
+
+
+def test_counts_only_then_full_profile_agree(leads_file):
+    """Test that the counts-only profile (its classification a view, not a table) and a
+    full profile after it, and a counts-only one again, give the same rows' categories."""
+    lists = load_lists(ROOT / "sample_data" / "lists.yaml")
+    with LeadSet.open(leads_file, only_mapped=True) as leads:
+        counts = leads.profile(lists, counts_only=True)
+        from_view = leads.categories()
+        full = leads.profile(lists)
+        from_table = leads.categories()
+        again = leads.profile(lists, counts_only=True)
+    assert (
+        from_view
+        == from_table
+        == ["target", "competitor", "out_of_profile", "invalid", "duplicate"]
+    )
+    assert counts.categories == full.categories == again.categories
+    assert full.examples["competitor"][0]["company"] == "ライバルマーケ株式会社"

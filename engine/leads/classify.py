@@ -71,9 +71,12 @@ def classify(
     lists: Lists,
     overrides: dict[int, str] | None = None,
     extra_stages: dict[str, list[str]] | None = None,
+    materialize: bool = True,
 ) -> None:
     """Step 2: the ``_classified`` table from ``_features``, the lists, the stage
-    mapping and the user's overrides (which win over the computed category)."""
+    mapping and the user's overrides (which win over the computed category).
+    ``materialize=False`` makes it a view where it can (no keyword with a space): the
+    counts read it once, and a million rows are not written for nothing."""
     _load_lists(con, lists)
     _load_stage_map(con, extra_stages or {})
     _load_overrides(con, overrides or {})
@@ -89,7 +92,20 @@ def classify(
             " ?), '')"
         )
         kw_join, params = "LEFT JOIN _lead_text lt USING (_row)", [pattern]
-    con.execute(_classified_sql(kw_expr, kw_join), params)
+    _drop_classified(con)
+    kind = "TABLE" if materialize or params else "VIEW"
+    con.execute(_classified_sql(kind, kw_expr, kw_join), params)
+
+
+def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop ``_classified``, a table or a view (the other kind cannot be replaced)."""
+    for kind, catalog in (("TABLE", "duckdb_tables()"), ("VIEW", "duckdb_views()")):
+        found = con.execute(
+            f"SELECT count(*) FROM {catalog} WHERE temporary AND {kind.lower()}_name = ?",  # noqa: S608
+            ["_classified"],
+        ).fetchone()[0]
+        if found:
+            con.execute(f"DROP {kind} _classified")
 
 
 def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
@@ -108,15 +124,34 @@ def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
             """,  # noqa: S608 - our own names
             [pattern],
         )
+    hits = {
+        column: con.execute(
+            f"SELECT count(keyword) FROM {name}"  # noqa: S608 - our own names
+        ).fetchone()[0]
+        for name, column in (("_keyword_titles", "title"), ("_keyword_companies", "company"))
+    }
+    # Inner joins with the few values that hit (a row's title before its company), and
+    # none at all for a column without a hit: most rows are looked up in a tiny table.
+    by_title = (
+        "SELECT lt._row, k.keyword FROM _lead_text lt JOIN _keyword_titles k "
+        "ON k.value = lt.title WHERE k.keyword IS NOT NULL"
+        if hits["title"]
+        else "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS keyword LIMIT 0"
+    )
+    by_company = (
+        "SELECT lt._row, k.keyword FROM _lead_text lt JOIN _keyword_companies k "
+        "ON k.value = lt.company WHERE k.keyword IS NOT NULL"
+        if hits["company"]
+        else "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS keyword LIMIT 0"
+    )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _keyword_rows AS
-        SELECT lt._row, coalesce(kt.keyword, kc.keyword) AS keyword
-        FROM _lead_text lt
-        LEFT JOIN _keyword_titles kt ON kt.value = lt.title
-        LEFT JOIN _keyword_companies kc ON kc.value = lt.company
-        WHERE kt.keyword IS NOT NULL OR kc.keyword IS NOT NULL
-        """
+        WITH by_title AS ({by_title}), by_company AS ({by_company})
+        SELECT _row, keyword FROM by_title
+        UNION ALL
+        SELECT _row, keyword FROM by_company ANTI JOIN by_title USING (_row)
+        """  # noqa: S608 - our own SQL
     )
 
 
@@ -133,9 +168,10 @@ def _party_cases() -> tuple[str, str, str]:
     return "\n".join(cats), "\n".join(reasons), "\n".join(values)
 
 
-def _classified_sql(kw_expr: str, kw_join: str) -> str:
-    """The ``_classified`` statement: hits of each row's domain and company key in the
-    lists, then the first category that applies, its reason and the value that matched."""
+def _classified_sql(kind: str, kw_expr: str, kw_join: str) -> str:
+    """The ``_classified`` statement (``kind`` TABLE or VIEW): hits of each row's domain
+    and company key in the lists, then the first category that applies, its reason and
+    the value that matched."""
     cat_cases, reason_cases, value_cases = _party_cases()
     domain_cols = ", ".join(
         f"min(l.domain) FILTER (WHERE l.kind = '{k}') AS {k}_domain"
@@ -145,7 +181,7 @@ def _classified_sql(kw_expr: str, kw_join: str) -> str:
         f"min(name) FILTER (WHERE kind = '{k}') AS {k}_company" for k in KIND_CATEGORY
     )
     return f"""
-    CREATE OR REPLACE TEMP TABLE _classified AS
+    CREATE TEMP {kind} _classified AS
     WITH domains AS (SELECT DISTINCT domain FROM _features WHERE domain IS NOT NULL),
     domain_hits AS (
         SELECT d.domain, {domain_cols}

@@ -204,7 +204,13 @@ class LeadSet:
                 raise InputError("profile.unknown_category", category=str(category), row=str(row))
         with self._lock:
             self._ensure_features()
-            classify.classify(self.con, lists or Lists(), overrides, self.extra_stages)
+            classify.classify(
+                self.con,
+                lists or Lists(),
+                overrides,
+                self.extra_stages,
+                materialize=not counts_only,
+            )
             self._classified = True
             return summary.summarize(
                 self.con,
