@@ -119,11 +119,11 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     rows that repeat an earlier one, with that row).
 
     A million rows make every stored text column expensive, so ``_features`` keeps only
-    numbers, flags and short repeated values: the e-mail as its hash (and its domain),
+    numbers, flags and short repeated values: the e-mail as two hashes (and its domain),
     the company as its key. Values that repeat (companies, names, dates) are normalised
     once per distinct value in small side tables. The text the later steps need (title
-    and company for keywords, the e-mail for exact duplicate checks) is read from the
-    lead table through the ``_lead_text`` view, only for the rows that need it."""
+    and company for keywords) is read from the lead table through the ``_lead_text``
+    view, only for the rows that need it."""
     c = lambda f: _col(mapping, f, "t")  # noqa: E731
     q = quote_ident(table)
     lead_text_view(con, q, c)
@@ -134,8 +134,8 @@ def build_features(con: duckdb.DuckDBPyConnection, table: str, mapping: Mapping)
     duplicate_table(con, q, c, mapping)
 
 
-def _email_norm(c) -> str:
-    return f"lower(trim(senryoku_nfkc({c('email')})))"
+def _email_norm(email: str) -> str:
+    return f"lower(trim(senryoku_nfkc({email})))"
 
 
 def _name_fields(mapping: Mapping) -> list[str]:
@@ -154,12 +154,12 @@ def _date_fields(mapping: Mapping) -> list[str]:
 
 
 def lead_text_view(con: duckdb.DuckDBPyConnection, q: str, c) -> None:
-    """``_lead_text``: the normalised e-mail, company and title of a row, computed only
-    for the rows a later step reads."""
+    """``_lead_text``: the company and title of a row, read only for the rows a later
+    step reads."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _lead_text AS
-        SELECT _row, {_email_norm(c)} AS email_norm, nullif({c("company")}, '') AS company,
+        SELECT _row, nullif({c("company")}, '') AS company,
             nullif({c("title")}, '') AS title
         FROM {q} t
         """  # noqa: S608 - identifiers via quote_ident
@@ -255,7 +255,8 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
     CREATE OR REPLACE TEMP TABLE _features AS
     WITH src AS (
         SELECT _row,
-            {_email_norm(c)} AS email_norm,
+            {c("email")} AS email_raw,
+            coalesce(regexp_full_match({c("email")}, {_lit(EMAIL_RE)}), false) AS raw_valid,
             nullif({c("company")}, '') AS company,
             {c("phone")} AS phone, {c("mobile")} AS mobile,
             CASE
@@ -277,8 +278,16 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
         LEFT JOIN _names n ON {_name_join(c, mapping)}
     ),
     checked AS (
-        SELECT *, coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) AS email_valid
+        -- an e-mail valid as written is already normalised (the pattern allows no space,
+        -- capital or character NFKC changes): only the others are normalised and tried again
+        SELECT *, CASE WHEN raw_valid THEN email_raw ELSE {_email_norm("email_raw")} END
+            AS email_norm
         FROM src
+    ),
+    normalised AS (
+        SELECT *, CASE WHEN raw_valid THEN true
+            ELSE coalesce(regexp_full_match(email_norm, {_lit(EMAIL_RE)}), false) END AS email_valid
+        FROM checked
     )
     SELECT _row, email_valid,
         -- two hashes of the e-mail (the second of the e-mail and one more byte): 128 bits
@@ -294,7 +303,7 @@ def feature_table(con: duckdb.DuckDBPyConnection, q: str, c, mapping: Mapping) -
             ELSE coalesce(regexp_matches(phone, {_lit(PHONE_RE)}), false)
                 OR coalesce(regexp_matches(mobile, {_lit(PHONE_RE)}), false) END AS reachable,
         departed, departed_value, stage_raw, activity_date
-    FROM checked
+    FROM normalised
     LEFT JOIN _companies co USING (company)
     """  # noqa: S608 - identifiers via quote_ident, values bound
     )
