@@ -113,14 +113,19 @@ def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
     first one, the title's before the company's, as in the two joined by a space), found
     once per distinct title and company: titles and companies repeat, and NFKC is a
     Python call for every value that needs it."""
-    for name, column in (("_keyword_titles", "title"), ("_keyword_companies", "company")):
+    distinct = {
+        "_keyword_titles": "SELECT DISTINCT title AS value FROM _lead_text WHERE title IS NOT NULL",
+        # the feature step already holds every distinct company name
+        "_keyword_companies": "SELECT company AS value FROM _companies",
+    }
+    for name, values in distinct.items():
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {name} AS
             -- every distinct value, hit or not: a filter on the keyword here would be
             -- pushed below the DISTINCT and run NFKC and the regex on every row
             SELECT value, nullif(regexp_extract(lower(senryoku_nfkc(value)), ?), '') AS keyword
-            FROM (SELECT DISTINCT {column} AS value FROM _lead_text WHERE {column} IS NOT NULL)
+            FROM ({values})
             """,  # noqa: S608 - our own names
             [pattern],
         )
