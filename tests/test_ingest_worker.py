@@ -58,17 +58,19 @@ def private_tmp(tmp_path, monkeypatch):
     return d
 
 
-def test_isolated_read_equals_in_process_read(con, private_tmp):
-    """Test that the worker returns the same result and table as read_leads, and its
-    temp directory is gone afterwards."""
-    path = SAMPLES / "salesforce_leads_ja.csv"
+@pytest.mark.parametrize(("name", "rows"), [("salesforce_leads_ja.csv", 300), ("leads.xlsx", 200)])
+def test_isolated_read_equals_in_process_read(con, private_tmp, name, rows):
+    """Test that the worker returns the same result and table as read_leads (a workbook
+    too: the worker imports the workbook reader only for one), and its temp directory is
+    gone afterwards."""
+    path = SAMPLES / name
     seen = []
     iso = read_leads_isolated(path, con, table="iso", progress=lambda f, s: seen.append(s))
     direct = read_leads(path, con, table="direct")
     assert iso == replace(direct, table="iso")
     a = con.execute('SELECT * FROM iso ORDER BY "_row"').fetchall()
     b = con.execute('SELECT * FROM direct ORDER BY "_row"').fetchall()
-    assert len(a) == 300 and a == b
+    assert len(a) == rows and a == b
     assert "ingest.progress.done" in seen
     assert list(private_tmp.iterdir()) == []
 

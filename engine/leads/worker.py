@@ -303,13 +303,19 @@ def _child() -> int:
     # shared libraries, and failing there would not say anything about the file.
     import resource
 
-    import defusedxml  # noqa: F401
-    import openpyxl  # noqa: F401
     import pyarrow as pa
     import pyarrow.ipc  # noqa: F401
 
     from engine.leads.ingest import IngestLimits, read_leads
     from engine.leads.load import private_connection
+    from engine.leads.sniff import file_kind
+
+    with open(job["path"], "rb") as fh:
+        head = fh.read(8)
+    if file_kind(Path(job["path"]), head) == "xlsx":
+        # only a workbook needs them (0.4 s of imports, numpy included)
+        import defusedxml  # noqa: F401
+        import openpyxl  # noqa: F401
 
     memory_mb = int(job["memory_mb"])
     limits = IngestLimits(**job.get("limits", {}))
