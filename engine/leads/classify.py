@@ -113,46 +113,36 @@ def _keyword_hits(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
     first one, the title's before the company's, as in the two joined by a space), found
     once per distinct title and company: titles and companies repeat, and NFKC is a
     Python call for every value that needs it."""
-    distinct = {
-        "_keyword_titles": "SELECT DISTINCT title AS value FROM _lead_text WHERE title IS NOT NULL",
+    values = {
+        "title": "SELECT DISTINCT title AS value FROM _lead_text WHERE title IS NOT NULL",
         # the feature step already holds every distinct company name
-        "_keyword_companies": "SELECT company AS value FROM _companies",
+        "company": "SELECT company AS value FROM _companies",
     }
-    for name, values in distinct.items():
+    hit_rows = {}
+    for column, distinct in values.items():
+        name = f"_keyword_{column}s"
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {name} AS
             -- every distinct value, hit or not: a filter on the keyword here would be
             -- pushed below the DISTINCT and run NFKC and the regex on every row
             SELECT value, nullif(regexp_extract(lower(senryoku_nfkc(value)), ?), '') AS keyword
-            FROM ({values})
+            FROM ({distinct})
             """,  # noqa: S608 - our own names
             [pattern],
         )
-    hits = {
-        column: con.execute(
-            f"SELECT count(keyword) FROM {name}"  # noqa: S608 - our own names
-        ).fetchone()[0]
-        for name, column in (("_keyword_titles", "title"), ("_keyword_companies", "company"))
-    }
-    # Inner joins with the few values that hit (a row's title before its company), and
-    # none at all for a column without a hit: most rows are looked up in a tiny table.
-    by_title = (
-        "SELECT lt._row, k.keyword FROM _lead_text lt JOIN _keyword_titles k "
-        "ON k.value = lt.title WHERE k.keyword IS NOT NULL"
-        if hits["title"]
-        else "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS keyword LIMIT 0"
-    )
-    by_company = (
-        "SELECT lt._row, k.keyword FROM _lead_text lt JOIN _keyword_companies k "
-        "ON k.value = lt.company WHERE k.keyword IS NOT NULL"
-        if hits["company"]
-        else "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS keyword LIMIT 0"
-    )
+        hits = con.execute(f"SELECT count(keyword) FROM {name}").fetchone()[0]  # noqa: S608
+        # an inner join with the few values that hit; none at all for a column without
+        join = f"_lead_text lt JOIN {name} k ON k.value = lt.{column}"
+        hit_rows[column] = (
+            f"SELECT lt._row, k.keyword FROM {join} WHERE k.keyword IS NOT NULL"  # noqa: S608
+            if hits
+            else "SELECT CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS keyword LIMIT 0"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _keyword_rows AS
-        WITH by_title AS ({by_title}), by_company AS ({by_company})
+        WITH by_title AS ({hit_rows["title"]}), by_company AS ({hit_rows["company"]})
         SELECT _row, keyword FROM by_title
         UNION ALL
         SELECT _row, keyword FROM by_company ANTI JOIN by_title USING (_row)

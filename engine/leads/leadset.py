@@ -119,8 +119,6 @@ class LeadSet:
             raise InputError("common.file_not_found", path=str(path))
         if limits is None:
             limits = APP_LIMITS if isolated else DEFAULT_LIMITS
-        # read_leads locks the connection to the one file it reads; after an isolated
-        # read it gets no file access at all.
         if isinstance(mapping, (str, Path)):
             mapping = load_mapping(mapping)
         automatic: Mapping | None = None
@@ -135,6 +133,8 @@ class LeadSet:
                 return [h for h in chosen.values() if h]
 
         companies.preload()
+        # read_leads locks the connection to the one file it reads; after an isolated
+        # read it gets no file access at all.
         con = private_connection()
         try:
             if isolated:

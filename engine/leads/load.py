@@ -121,9 +121,9 @@ def load_table(
     numbered in file order, blank rows dropped; then over-long cells are cut and report
     footers at the end removed. ``kept`` (default: all) names the columns the table keeps,
     in file order, the first one always among them: a row is still dropped as blank only
-    when every cell of the file is, and a footer is a first cell alone among the kept. When ``con`` can still be locked, it is locked to this
-    one file and reads it itself; otherwise a private locked connection reads it and the
-    table is copied over."""
+    when every cell of the file is, and a footer is a first cell alone among the kept.
+    When ``con`` can still be locked, it is locked to this one file and reads it itself;
+    otherwise a private locked connection reads it and the table is copied over."""
     if is_locked(con):
         reader = locked_connection(limits.memory_limit, limits.threads, allowed_paths=[source])
         target = f"_ingest_{uuid.uuid4().hex}"
