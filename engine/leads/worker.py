@@ -37,7 +37,9 @@ import duckdb
 from engine.core.errors import InputError, LimitError, SenryokuError
 from engine.core.sql import quote_ident
 from engine.leads.ingest import DEFAULT_LIMITS, IngestLimits, IngestResult, Progress
+from engine.leads.sniff import file_kind
 from engine.leads.workdirs import WORKER_DIR_PREFIX, wait_for_cleanup, work_parent
+from engine.leads.xlsx import check_early
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_MEMORY = 3
@@ -141,6 +143,10 @@ def read_leads_isolated(
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.file_not_found", path=path.name)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if file_kind(path, head) == "xlsx":
+        check_early(path, ingest_limits)  # a hostile workbook refused without a worker
     with SLOTS.slot(lambda position: report_queued(progress, position)):
         return _read_in_worker(path, con, table, limits, progress, ingest_limits)
 
@@ -308,7 +314,6 @@ def _child() -> int:
 
     from engine.leads.ingest import IngestLimits, read_leads
     from engine.leads.load import private_connection
-    from engine.leads.sniff import file_kind
 
     with open(job["path"], "rb") as fh:
         head = fh.read(8)

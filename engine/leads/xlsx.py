@@ -18,6 +18,38 @@ from pathlib import Path
 from engine.core.errors import InputError, LimitError
 from engine.leads.intake import HEADER_SEARCH_ROWS, STAGE_TRANSCODING, IngestLimits, Progress
 
+# An .xlsx is a few dozen zip members; its central directory is read whole when the zip
+# is opened, so a count far beyond that is left to the worker's limits.
+EARLY_CHECK_MAX_MEMBERS = 1000
+_EOCD = b"PK\x05\x06"
+
+
+def zip_member_count(path: Path) -> int | None:
+    """The member count the zip's end record declares (read from the file's last 64 KB),
+    or None when there is none or it is a ZIP64 placeholder."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(max(size - 65_557, 0))
+            tail = fh.read()
+    except OSError:
+        return None
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) < at + 12:
+        return None
+    count = int.from_bytes(tail[at + 10 : at + 12], "little")
+    return None if count == 0xFFFF else count
+
+
+def check_early(path: Path, limits: IngestLimits) -> None:
+    """The container checks, where they are cheap enough to run in the server process
+    before any parser is started: only for a zip that declares at most
+    EARLY_CHECK_MAX_MEMBERS members (the checks then read a bounded head of each). A
+    refused workbook then costs a few milliseconds instead of a worker's start."""
+    count = zip_member_count(path)
+    if count is not None and count <= EARLY_CHECK_MAX_MEMBERS:
+        _check_xlsx_container(path, limits)
+
 
 def _check_xlsx_container(path: Path, limits: IngestLimits) -> None:
     """Refuse zip bombs and XML with DTDs/entities before any XML parser sees the file."""
