@@ -6,8 +6,11 @@ fresh seeds and ten times the examples."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,13 @@ from hypothesis import settings
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# The app's operator store (engine.store.db reads the path once, at import): the tests'
+# AppTests write to a store of their own, never to .senryoku/ in the checkout.
+if "SENRYOKU_STORE_PATH" not in os.environ:
+    _STORE_DIR = tempfile.mkdtemp(prefix="senryoku-test-store-")
+    atexit.register(shutil.rmtree, _STORE_DIR, True)
+    os.environ["SENRYOKU_STORE_PATH"] = str(Path(_STORE_DIR) / "store.duckdb")
 
 from tests.postgres_server import postgres_server  # noqa: E402
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from engine.core import yamlio
 from engine.core.errors import SenryokuError
+from engine.leads.intake import failed_upload_wait
 from engine.leads.lists import Lists, lists_from_yaml_text
 from engine.leads.mapping import FIELDS as MAPPING_FIELDS
 from ui.components import show_error
 from ui.i18n import tr
 from ui.leads import LIST_KINDS, open_upload, progress_callback
-from ui.state import clear_leadset, current_lists, remap, set_lists
+from ui.state import (
+    clear_leadset,
+    current_lists,
+    remap,
+    set_lists,
+    upload_failed,
+    upload_failures,
+    upload_read,
+)
 
 UPLOADER_KEY = "leads_file"
 
@@ -39,14 +50,20 @@ def read_upload(uploaded) -> None:
     too (never a stale result under a new file's name) and the box ends in an error."""
     st.session_state["leads_file_id"] = uploaded.file_id
     with st.status(tr("app.leads.reading"), expanded=True) as status:
+        wait = failed_upload_wait(upload_failures())
+        if wait:
+            st.caption(tr("journey.upload_wait", seconds=f"{wait:g}"))
+            time.sleep(wait)
         bar = st.progress(0.0)
         try:
             leadset = open_upload(uploaded.name, uploaded.getvalue(), progress_callback(bar))
         except Exception as exc:  # never a traceback on the page; SenryokuError says why
             clear_leadset()
+            upload_failed()
             status.update(label=tr("journey.upload_failed"), state="error", expanded=True)
             show_error(exc)
             return
+        upload_read()
         bar.progress(1.0)
         ingest = leadset.ingest
         if uploaded.name.lower().endswith(".xlsx"):

@@ -283,6 +283,21 @@ def clear_leadset() -> None:
     set_leadset(None)
 
 
+def upload_failed() -> None:
+    """Count a failed upload (the next one waits longer, see ``failed_upload_wait``)."""
+    st.session_state["upload_failures"] = st.session_state.get("upload_failures", 0) + 1
+
+
+def upload_read() -> None:
+    """A list was read: the failures in a row start again from zero."""
+    st.session_state["upload_failures"] = 0
+
+
+def upload_failures() -> int:
+    """Failed uploads in a row in this session."""
+    return int(st.session_state.get("upload_failures", 0))
+
+
 def remap() -> None:
     """Make the next page run re-profile (after a mapping change)."""
     st.session_state["leadset_serial"] = st.session_state.get("leadset_serial", 0) + 1

@@ -30,6 +30,17 @@ MAX_XLSX_SHARED_STRINGS = 4_000_000
 READ_MEMORY_LIMIT = "1GB"
 READ_THREADS = 2
 
+# Seconds a session's next upload waits after so many failed uploads in a row: a person
+# who fixes a file and tries again never waits for the first retry; a script that keeps
+# sending files the app refuses is slowed down (its waits cost no CPU).
+FAILED_UPLOAD_WAITS = (0.0, 0.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+
+def failed_upload_wait(failures: int) -> float:
+    """How long the next upload waits after ``failures`` failed uploads in a row."""
+    return FAILED_UPLOAD_WAITS[min(max(failures, 0), len(FAILED_UPLOAD_WAITS) - 1)]
+
+
 SAMPLE_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 50
 
