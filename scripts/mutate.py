@@ -1,6 +1,7 @@
 """Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/profile.py …"]``.
 ``scripts/mutate.py --survivors [modules]`` re-runs only the mutants that survived last
-time (after adding tests that should kill them).
+time (after adding tests that should kill them). ``--children N`` runs N mutants at once
+(default 1: the machine this runs on is usually shared with benchmarks).
 
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the modules to mutate are its
 ``only_mutate``, the tests its ``pytest_add_cli_args_test_selection``) one module at a time
@@ -56,6 +57,11 @@ def score(module: str, by_name: dict[str, str]) -> tuple[Counter[str], float]:
 def main(argv: list[str]) -> int:
     survivors_only = "--survivors" in argv
     argv = [a for a in argv if a != "--survivors"]
+    children = "1"
+    if "--children" in argv:
+        at = argv.index("--children")
+        children = argv[at + 1]
+        del argv[at : at + 2]
     chosen = argv or modules()
     unknown = sorted(set(chosen) - set(modules()))
     if unknown:
@@ -69,7 +75,7 @@ def main(argv: list[str]) -> int:
             if not names:
                 continue
         print(f"== mutating {module} ({len(names)} names)", flush=True)
-        subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=ROOT, check=False)
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", children, *names], cwd=ROOT, check=False)
     by_name = statuses()
     failed = False
     print(f"\n{'module':40} {'score':>6}  mutants")
