@@ -1,0 +1,1 @@
+"""The classify module at the values mutation testing found unpinned."""

@@ -1,0 +1,1 @@
+"""The companies module at the values mutation testing found unpinned."""

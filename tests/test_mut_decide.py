@@ -1,0 +1,1 @@
+"""The decide module at the values mutation testing found unpinned."""

@@ -1,0 +1,1 @@
+"""The export module at the values mutation testing found unpinned."""

@@ -1,0 +1,1 @@
+"""The plan module at the values mutation testing found unpinned."""

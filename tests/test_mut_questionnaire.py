@@ -1,0 +1,1 @@
+"""The questionnaire module at the values mutation testing found unpinned."""

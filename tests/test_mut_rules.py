@@ -1,0 +1,1 @@
+"""The rules module at the values mutation testing found unpinned."""
