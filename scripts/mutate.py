@@ -1,6 +1,6 @@
 """Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/profile.py …"]``.
 ``scripts/mutate.py --survivors [modules]`` re-runs only the mutants that survived last
-time (after adding tests that should kill them). ``--children N`` runs N mutants at once
+time, or have not run yet (after adding tests that should kill them, or editing the module). ``--children N`` runs N mutants at once
 (default 1: the machine this runs on is usually shared with benchmarks).
 
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the modules to mutate are its
@@ -71,7 +71,8 @@ def main(argv: list[str]) -> int:
         names = [dotted(module) + ".*"]
         if survivors_only:
             prefix = dotted(module) + "."
-            names = [n for n, s in statuses().items() if n.startswith(prefix) and s == "survived"]
+            again = {"survived", "not checked"}
+            names = [n for n, s in statuses().items() if n.startswith(prefix) and s in again]
             if not names:
                 continue
         print(f"== mutating {module} ({len(names)} names)", flush=True)
