@@ -76,7 +76,11 @@ def main(argv: list[str]) -> int:
             if not names:
                 continue
         print(f"== mutating {module} ({len(names)} names)", flush=True)
-        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", children, *names], cwd=ROOT, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", children, *names],
+            cwd=ROOT,
+            check=False,
+        )
     by_name = statuses()
     failed = False
     print(f"\n{'module':40} {'score':>6}  mutants")
