@@ -329,3 +329,9 @@ def test_inputs_file_size_limit_is_inclusive():
         with pytest.raises(InputError) as err:
             share.inputs_from_json(data)
         assert err.value.params == {"detail": "> 1,000,000 bytes"}
+
+
+def test_inputs_file_keeps_japanese_readable():
+    """Test that a Japanese answer is written as itself in the saved file, not as \\u escapes."""
+    text = share.inputs_to_json("full", {"biggest_challenge": "営業が足りない"}, {})
+    assert '"biggest_challenge": "営業が足りない"' in text
