@@ -162,8 +162,7 @@ def test_extra_stage_values_win(tmp_path):
 
 
 def test_free_mail_allowed_is_a_target(tmp_path):
-    """Test that with free mail allowed a gmail address is a target and nothing is excluded
-    without keywords."""
+    """Test that with free mail allowed a gmail address is a target (no keywords, no lists)."""
     lists = "icp: {allow_free_mail: true}"
     rows = [
         ("顧客株式会社", "p@gmail.com", "", "学生", "", ""),
@@ -190,8 +189,7 @@ def test_keyword_with_a_space_spans_title_and_company(tmp_path):
 
 
 def test_overrides_win_and_say_what_was_computed(tmp_path):
-    """Test that a reviewed category wins, naming the computed one, and that confirming the
-    computed category keeps its reason."""
+    """Test that a reviewed category wins naming the computed one; confirming keeps the reason."""
     rows = [r for r, _ in ROWS[:3]]
     got, profile = _classified(tmp_path, rows, overrides={1: "competitor", 2: "internal"})
     assert got == [

@@ -92,8 +92,7 @@ def _plan(
 
 
 def test_the_worked_example():
-    """Test the whole plan of the worked example: 2 won a month promised for the 9 months
-    after a 3-month cycle, 8 SQL and 32 MQL a month, one inside-sales rep."""
+    """Test the whole plan of the worked example, every number worked out by hand."""
     p = _plan(_funnel())
     assert (p.won_per_month, p.sql_per_month, p.mql_per_month) == (2.0, 8.0, 32.0)
     assert p.deals_per_year.promised_1y == 18.0
@@ -154,8 +153,7 @@ def test_the_worked_example():
     ],
 )
 def test_won_deals_only_after_the_cycle(lag, promised, kpi_3m_won, kpi_1y, kpi_2y_won, sql_only):
-    """Test that won deals are promised only for the months after the cycle, that from a
-    9-month cycle year 1 promises SQL and pipeline instead, and year 2 none after 24 months."""
+    """Test that won deals come only after the cycle, SQL only in year 1 from a 9-month cycle."""
     p = _plan(_funnel(lag=lag))
     assert p.deals_per_year.promised_1y == promised
     assert p.kpis["3m"]["won_per_month"] == kpi_3m_won
@@ -167,8 +165,7 @@ def test_won_deals_only_after_the_cycle(lag, promised, kpi_3m_won, kpi_1y, kpi_2
 
 
 def test_goal_capped_by_capacity():
-    """Test that 2 reps × 3 opportunities (6 a month, 18 deals a year) cap the promise at 1.5
-    won a month and ask for ceil(8 / 3) = 3 reps."""
+    """Test that 2 reps × 3 opportunities cap the promise at 1.5 won a month and ask for 3 reps."""
     f = _funnel(capacity=18.0, capacity_opps=Fraction(6))
     p = _plan(f, headcount=2, per_rep=3)
     assert p.capacity_exceeded is True and p.needed_headcount == 3
@@ -252,8 +249,7 @@ def test_base_already_beyond_the_goal():
     ],
 )
 def test_inside_sales_headcount_from_the_workload(placed, headcount, mql, target, expected):
-    """Test that the workload is rounded up to half a person (at least half), that the rep
-    ratio (reps ÷ 2.5, rounded up to a half) only caps it, and none is advised unplaced."""
+    """Test that the workload rounds up to a half (at least one half), capped by the rep ratio."""
     f = _funnel()
     f = Funnel(**{**f.__dict__, "reachable": Flow(leads=1, mql=mql, sal=0, sql=0, won=0)})
     h = _plan(f, target=target, headcount=headcount, placed=placed).headcount
@@ -262,8 +258,7 @@ def test_inside_sales_headcount_from_the_workload(placed, headcount, mql, target
 
 
 def test_headcount_from_the_planned_mql_without_an_inflow():
-    """Test that without today's inflow the plan's 32 MQLs a month size the team:
-    32 / 150 + 2,000 / 6 / 900 = 0.5837, one rep."""
+    """Test that without an inflow the plan's 32 MQLs a month size the team (0.5837: one rep)."""
     h = _plan(_funnel(reachable=False)).headcount
     assert (h.mql_per_month, h.workload_fte, h.recommended) == (32.0, 0.5837, 1.0)
 
@@ -336,8 +331,7 @@ def test_wilson_interval(k, n, low, high):
     ],
 )
 def test_list_rate_reads_only_stages_in_use(key, stages, min_rows, expected):
-    """Test that a rate is read from the list only when both its stages are in use and
-    enough rows reached the first; otherwise the reason, stage and rows say why not."""
+    """Test that a rate is read from the list only when both its stages are in use and reached."""
     got = _list_rate(key, stages, min_rows)
     if got is None or isinstance(got, tuple):
         assert got == expected

@@ -308,8 +308,7 @@ FLOW = _qn(
 
 
 def test_visibility_follows_answers_and_defaults(tmp_path):
-    """Test that a question shows when its condition holds on the answers or the defaults,
-    and a hidden question's answer cannot reveal another one."""
+    """Test that questions show by answers or defaults; a hidden answer reveals nothing."""
     qn = _load(tmp_path, FLOW)
     ids = lambda answers: [q.id for q in qn.visible(answers)]  # noqa: E731
     assert ids(None) == ["has_is", "people"]

@@ -73,8 +73,7 @@ def test_unpack_token_length_limit_is_inclusive():
 
 
 def test_unpack_token_inflated_size_limit_is_inclusive():
-    """Test that JSON inflating to exactly the byte limit is read, and refused under a limit
-    one byte smaller."""
+    """Test that JSON inflating to exactly the byte limit is read, one byte over is refused."""
     token = share.pack_token({"x": "y" * 50})
     size = len('{"x":"' + "y" * 50 + '"}')
     assert share.unpack_token(token, 4000, size) == {"x": "y" * 50}
