@@ -1,4 +1,4 @@
-"""Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/profile.py …"]``.
+"""Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/classify.py …"]``.
 ``scripts/mutate.py --survivors [modules]`` re-runs only the mutants that survived last
 time, or have not run yet (after adding tests that should kill them, or editing the module). ``--children N`` runs N mutants at once
 (default 1: the machine this runs on is usually shared with benchmarks).
