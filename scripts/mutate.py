@@ -1,7 +1,8 @@
 """Mutation testing of the decision code: ``make mutate [MODULES="engine/leads/classify.py …"]``.
 ``scripts/mutate.py --survivors [modules]`` re-runs only the mutants that survived last
-time, or have not run yet (after adding tests that should kill them, or editing the module). ``--children N`` runs N mutants at once
-(default 1: the machine this runs on is usually shared with benchmarks).
+time, or have not run yet (after adding tests that should kill them, or editing the
+module). ``--children N`` runs N mutants at once (default 1: the machine this runs on is
+usually shared with benchmarks).
 
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the modules to mutate are its
 ``only_mutate``, the tests its ``pytest_add_cli_args_test_selection``) one module at a time
