@@ -334,3 +334,17 @@ def test_inputs_file_keeps_japanese_readable():
     """Test that a Japanese answer is written as itself in the saved file, not as \\u escapes."""
     text = share.inputs_to_json("full", {"biggest_challenge": "営業が足りない"}, {})
     assert '"biggest_challenge": "営業が足りない"' in text
+
+
+def test_every_token_reads_back():
+    """Test that tokens of 300 different payloads all read back (whatever their last character)."""
+    for i in range(300):
+        assert share.unpack_token(share.pack_token({"i": i}), 4000, 16_000) == {"i": i}
+
+
+def test_an_answer_is_checked_by_the_chosen_questionnaire_first():
+    """Test that 0 inside-sales people is refused in a full link (min 1) but kept in a quick one."""
+    _refused(_link({"inside_sales_headcount": 0}, qid="full"))
+    assert share.decode(_link({"inside_sales_headcount": 0}))["answers"] == {
+        "inside_sales_headcount": 0
+    }
