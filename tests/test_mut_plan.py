@@ -337,3 +337,8 @@ def test_list_rate_reads_only_stages_in_use(key, stages, min_rows, expected):
         assert got == expected
     else:
         assert (got.reason, got.stage, got.rows) == expected
+
+
+def test_wilson_interval_never_passes_one():
+    """Test that 5 of 5 gives an upper bound of exactly 100% (the raw formula gives 1 + 2e-16)."""
+    assert _wilson(5, 5)[1] == 1.0

@@ -583,3 +583,20 @@ def test_load_answers_in_both_forms(tmp_path):
         "diagnosis.invalid.not_mapping",
         {"field": "a.yaml: answers"},
     )
+
+
+@pytest.mark.parametrize("qid", [5, ""])
+def test_question_without_a_usable_id_is_named_by_position(tmp_path, qid):
+    """Test that a question whose id is not a non-empty text is named by its position."""
+    code, params = _load_error(tmp_path, _qn(_q("a", "number"), {"id": qid, "type": "number"}))
+    assert params["field"].startswith("mini.yaml: questions[1].")
+
+
+def test_option_setting_a_wrong_value_names_option_and_fact(tmp_path):
+    """Test that an option setting a win rate of 5 is refused naming the option and the fact."""
+    opts = [{"value": "x", "label": _text("x"), "sets": {"sales.win_rate": 5}}]
+    code, params = _load_error(tmp_path, _qn(_q("a", "single_choice", options=opts)))
+    assert (code, params) == (
+        "diagnosis.invalid.rate_range",
+        {"field": "mini.yaml: a.options.0.sets: sales.win_rate"},
+    )
