@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import pytest
 
+from engine.diagnosis.diagnose import diagnose
 from engine.diagnosis.plan import (
     DealsPerYear,
     Flow,
@@ -342,3 +343,12 @@ def test_list_rate_reads_only_stages_in_use(key, stages, min_rows, expected):
 def test_wilson_interval_never_passes_one():
     """Test that 5 of 5 gives an upper bound of exactly 100% (the raw formula gives 1 + 2e-16)."""
     assert _wilson(5, 5)[1] == 1.0
+
+
+def test_a_list_rate_cites_its_rows_in_the_report_language():
+    """Test that 234 of 1,234 rows reaching MQL is cited as the list's, with 1,234 rows, in English."""
+    stages = {"lead": 1000, "mql": 234}
+    profile = {"rows": 1234, "categories": {"target": 1234}, "stages": stages}
+    rate = diagnose({"goals": {"new_deals_per_year": 12}}, profile, "en").plan.rates["lead_to_mql"]
+    assert (rate.value, rate.n, rate.source) == (0.1896, 1234, "list")
+    assert rate.citation == "your list's stages (1,234 rows)"
