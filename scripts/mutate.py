@@ -69,13 +69,14 @@ def _option(argv: list[str], name: str, default: str) -> str:
 
 
 def _names(module: str, survivors_only: bool, sample: int) -> list[str]:
-    """The mutants to run: the whole module, or those that survived or have not run yet,
-    or every ``sample``-th of those not run yet (in name order, so each function is sampled)."""
-    if not survivors_only and sample == 1:
+    """The mutants to run: the whole module; or with ``--survivors`` those that survived or
+    have not run yet; or with ``--sample K`` every K-th of those not run yet (in name order,
+    so each function is sampled)."""
+    if not survivors_only and not sample:
         return [dotted(module) + ".*"]
     prefix = dotted(module) + "."
     mine = sorted((n, s) for n, s in statuses().items() if n.startswith(prefix))
-    pending = [n for n, s in mine if s == "not checked"][::sample]
+    pending = [n for n, s in mine if s == "not checked"][:: sample or 1]
     return [n for n, s in mine if survivors_only and s == "survived"] + pending
 
 
@@ -83,7 +84,7 @@ def main(argv: list[str]) -> int:
     survivors_only, report_only = "--survivors" in argv, "--report" in argv
     argv = [a for a in argv if a not in ("--survivors", "--report")]
     children = _option(argv, "--children", "1")
-    sample = int(_option(argv, "--sample", "1"))
+    sample = int(_option(argv, "--sample", "0"))
     chosen = argv or modules()
     unknown = sorted(set(chosen) - set(modules()))
     if unknown:
