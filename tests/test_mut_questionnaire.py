@@ -446,6 +446,10 @@ LOAD_ERRORS = {
         _qn(_q("a", "text", maps_to="sales.style")),
         ("diagnosis.invalid.wrong_type_for_path", "mini.yaml: a.maps_to"),
     ),
+    "text into a number fact": (
+        _qn(_q("a", "text", maps_to="sales.headcount")),
+        ("diagnosis.invalid.wrong_type_for_path", "mini.yaml: a.maps_to"),
+    ),
     "number too large for its fact": (
         _qn(_q("a", "number", min=0, max=2, maps_to="sales.win_rate")),
         ("diagnosis.invalid.wrong_type_for_path", "mini.yaml: a.maps_to"),
