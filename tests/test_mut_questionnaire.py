@@ -604,3 +604,9 @@ def test_option_setting_a_wrong_value_names_option_and_fact(tmp_path):
         "diagnosis.invalid.rate_range",
         {"field": "mini.yaml: a.options.0.sets: sales.win_rate"},
     )
+
+
+def test_a_question_that_is_no_mapping_is_named_by_position(tmp_path):
+    """Test that a question written as plain text is reported at its position in the list."""
+    code, params = _load_error(tmp_path, _qn(_q("a", "number"), "just a sentence"))
+    assert params["field"] == "mini.yaml: questions[1]"
