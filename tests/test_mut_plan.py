@@ -253,15 +253,24 @@ def test_inside_sales_headcount_from_the_workload(placed, headcount, mql, target
     """Test that the workload rounds up to a half (at least one half), capped by the rep ratio."""
     f = _funnel()
     f = Funnel(**{**f.__dict__, "reachable": Flow(leads=1, mql=mql, sal=0, sql=0, won=0)})
-    h = _plan(f, target=target, headcount=headcount, placed=placed).headcount
+    p = _plan(f, target=target, headcount=headcount, placed=placed)
+    h = p.headcount
     assert (h.recommended, h.workload_fte, h.basis) == expected
     assert h.mql_per_month == mql
+    preds = plan_predicates(p, target, rules().thresholds)
+    assert preds["is_capped_by_ratio"] is (expected[2] == "rep_ratio_cap")
+    assert preds["is_shared_role"] is (expected[2] != "not_placed" and expected[0] < 1)
 
 
 def test_headcount_from_the_planned_mql_without_an_inflow():
     """Test that without an inflow the plan's 32 MQLs a month size the team (0.5837: one rep)."""
     h = _plan(_funnel(reachable=False)).headcount
     assert (h.mql_per_month, h.workload_fte, h.recommended) == (32.0, 0.5837, 1.0)
+
+
+def test_capacity_per_month_keeps_its_fraction():
+    """Test that 3 reps × 2.5 opportunities are a capacity of 7.5 a month, not 8."""
+    assert _plan(_funnel(capacity_opps=Fraction(15, 2))).capacity_per_month == 7.5
 
 
 def test_funnel_verdicts_at_equality():
@@ -293,7 +302,14 @@ def test_rates_source_names_each_source_once_in_funnel_order():
 
 @pytest.mark.parametrize(
     ("value", "floored"),
-    [(1.0171, 1.0171), (0.12349, 0.1234), (2.99999, 2.9999), (5.0, 5.0), (0.00009, 0.0)],
+    [
+        (1.0171, 1.0171),
+        (0.12349, 0.1234),
+        (2.99999, 2.9999),
+        (5.0, 5.0),
+        (0.00009, 0.0),
+        (1.23459999997, 1.2346),  # 3e-11 short of the next digit: binary noise
+    ],
 )
 def test_floor_to_the_stored_decimals(value, floored):
     """Test that a number is rounded down to 4 decimals, binary noise not taken for a digit."""
