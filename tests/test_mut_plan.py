@@ -368,3 +368,12 @@ def test_a_list_rate_cites_its_rows_in_the_report_language():
     rate = diagnose({"goals": {"new_deals_per_year": 12}}, profile, "en").plan.rates["lead_to_mql"]
     assert (rate.value, rate.n, rate.source) == (0.1896, 1234, "list")
     assert rate.citation == "your list's stages (1,234 rows)"
+
+
+def test_capacity_in_deals_a_year_keeps_its_fraction():
+    """Test that 3 reps × 2.5 opportunities at a 25% win rate can close 22.5 deals a year."""
+    facts = {
+        "marketing": {"target_leads": 2000},
+        "sales": {"headcount": 3, "opportunities_per_rep_month": 2.5, "win_rate": 0.25},
+    }
+    assert diagnose(facts, None, "en").plan.deals_per_year.capacity == 22.5
