@@ -249,7 +249,7 @@ def test_base_already_beyond_the_goal():
         (True, 5, 600, 0, (2.0, 4.0, "rep_ratio_cap")),
     ],
 )
-def test_inside_sales_headcount_from_the_workload(placed, headcount, mql, target, expected):
+def test_inside_sales_headcount_and_its_predicates(placed, headcount, mql, target, expected):
     """Test that the workload rounds up to a half (at least one half), capped by the rep ratio."""
     f = _funnel()
     f = Funnel(**{**f.__dict__, "reachable": Flow(leads=1, mql=mql, sal=0, sql=0, won=0)})
