@@ -39,7 +39,7 @@ fuzz: $(VENV)/.dev
 	  $$(grep -l "^from hypothesis\|^import hypothesis" tests/test_*.py)
 
 ## Mutation testing of the decision code, a score per module (minutes per module; not part
-## of `make test`). One module: make mutate MODULES=engine/leads/profile.py
+## of `make test`). One module: make mutate MODULES=engine/leads/classify.py
 mutate: $(VENV)/.dev
 	$(PY) scripts/mutate.py $(MODULES)
 
