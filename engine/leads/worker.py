@@ -143,12 +143,16 @@ def read_leads_isolated(
     path = Path(path)
     if not path.is_file():
         raise InputError("ingest.file_not_found", path=path.name)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if file_kind(path, head) == "xlsx":
+    if _is_workbook(path):
         check_early(path, ingest_limits)  # a hostile workbook refused without a worker
     with SLOTS.slot(lambda position: report_queued(progress, position)):
         return _read_in_worker(path, con, table, limits, progress, ingest_limits)
+
+
+def _is_workbook(path: Path) -> bool:
+    """Whether ``path`` is read as an .xlsx (its first bytes, as ``read_leads`` decides)."""
+    with path.open("rb") as fh:
+        return file_kind(path, fh.read(8)) == "xlsx"
 
 
 def _read_in_worker(
@@ -315,9 +319,7 @@ def _child() -> int:
     from engine.leads.ingest import IngestLimits, read_leads
     from engine.leads.load import private_connection
 
-    with open(job["path"], "rb") as fh:
-        head = fh.read(8)
-    if file_kind(Path(job["path"]), head) == "xlsx":
+    if _is_workbook(Path(job["path"])):
         # only a workbook needs them (0.4 s of imports, numpy included)
         import defusedxml  # noqa: F401
         import openpyxl  # noqa: F401
