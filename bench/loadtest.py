@@ -27,11 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import psutil
 
+from bench.abuser import ProtocolSession
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,47 +92,29 @@ async def _until(awaitable, stop: asyncio.Event) -> bool:
     return waiting.done() and not waiting.cancelled() and waiting.exception() is None
 
 
-async def hostile_session(
-    browser, url: str, paths: tuple[Path, Path], stop: asyncio.Event, counts
-) -> None:
+async def hostile_session(url: str, paths: tuple[Path, Path], stop: asyncio.Event, counts) -> None:
     """An abuser: in one session, upload the hostile file, wait for the app's refusal,
-    remove the file and upload it again, until ``stop``. (Opening a new session for each
-    upload would measure page loads, which the proxy's request limits are for, rather
-    than what an upload costs.)"""
-    ctx = await browser.new_context(locale="en-US")
-    ctx.set_default_timeout(300_000)
+    remove the file and upload it again, until ``stop``. It speaks the app's protocol
+    itself (:mod:`bench.abuser`: the same messages as the page's uploader, no browser),
+    so what it costs this machine is the server's work. (Opening a new session for each
+    upload would measure page loads, which the proxy's request limits are for.)"""
+    session = ProtocolSession(url, "leads")
     try:
-        page = await ctx.new_page()
-        await page.goto(f"{url}/leads")
-        box = page.locator(".st-key-leads_file")
-        uploader = box.locator("[data-testid=stFileUploaderDropzoneInput]")
-        error = page.get_by_test_id("stAlertContentError").first
+        await session.open()
+        key = next(k for k in session.widgets if k.startswith("leads_file"))
         uploads = 0
         while not stop.is_set():
-            await uploader.set_input_files(str(paths[uploads % 2]))
+            upload = session.upload(key, paths[uploads % 2])
             uploads += 1
-            if not await _until(error.wait_for(), stop):
+            waiting = asyncio.ensure_future(upload)
+            if not await _until(waiting, stop):
                 counts["abandoned"] += 1
                 break
-            counts["ended"] += 1
-            await box.get_by_test_id("stFileChipDeleteBtn").first.click()
-            await _until(error.wait_for(state="hidden"), stop)
+            counts["refused" if waiting.result() else "not refused"] += 1
     except Exception:  # noqa: BLE001 - an abuser's failure is not the measurement
         counts["failed"] += 1
     finally:
-        await ctx.close()
-
-
-def low_priority_chromium(workdir: Path) -> str:
-    """A Chromium started at the lowest CPU priority, for the abusers: their browsers
-    stand for machines elsewhere, so what they cost this machine should be the server's
-    work, not their own page rendering. SCHED_IDLE as well as nice 19: Chromium sets its
-    own processes' nice values (its GPU process to -8), not their scheduling policy."""
-    wrapper = workdir / "chromium-low-priority"
-    line = f'exec chrt --idle 0 nice -n 19 {CHROMIUM} "$@"'
-    wrapper.write_text(f"#!/bin/sh\n{line}\n", encoding="utf-8")
-    wrapper.chmod(0o755)
-    return str(wrapper)
+        await session.close()
 
 
 def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -142,6 +125,37 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
         extra_args=["--server.disconnectedSessionTTL", str(SESSION_TTL)],
         log_path=workdir / "server.log",
     )
+
+
+def cpu_seconds(server_pid: int | None) -> Counter[str]:
+    """CPU seconds used so far, by who used them: the server, its upload workers, the
+    sessions' browser, Playwright's driver, this client (the abusers included) and
+    everything else. Ended processes count through their parent (a worker through the
+    server, a page's renderer through Chromium's zygote)."""
+    used: Counter[str] = Counter()
+    me = os.getpid()
+    for p in psutil.process_iter(["name", "ppid"]):
+        try:
+            t = p.cpu_times()
+            own, reaped = t.user + t.system, t.children_user + t.children_system
+            if p.pid == server_pid:
+                used["server"] += own
+                used["workers"] += reaped
+                continue
+            if p.info["ppid"] == server_pid:
+                group = "workers"
+            elif "chrom" in (p.info["name"] or ""):
+                group = "browser"
+            elif p.info["name"] == "node":
+                group = "driver"
+            elif p.pid == me:
+                group = "client"
+            else:
+                group = "other"
+            used[group] += own + reaped
+        except (psutil.NoSuchProcess, psutil.AccessDenied, ProcessLookupError):
+            continue
+    return used
 
 
 def rss_mb(proc: subprocess.Popen) -> float:
@@ -217,7 +231,6 @@ async def run_rounds(
     rounds: int,
     proc=None,
     hostile: int = 0,
-    workdir: Path | None = None,
 ):
     """``rounds`` of ``sessions`` concurrent journeys; ``hostile`` abusers upload the
     hostile xlsx beside each round for as long as it lasts."""
@@ -230,18 +243,12 @@ async def run_rounds(
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
-        abusers_browser = None
-        if hostile:
-            abusers_browser = await pw.chromium.launch(
-                executable_path=low_priority_chromium(workdir), args=CHROMIUM_ARGS, headless=True
-            )
         for r in range(rounds):
             t0 = time.perf_counter()
+            cpu0 = cpu_seconds(proc.pid if proc is not None else None)
             stop = asyncio.Event()
             abusers = [
-                asyncio.ensure_future(
-                    hostile_session(abusers_browser, url, hostile_files(), stop, counts)
-                )
+                asyncio.ensure_future(hostile_session(url, hostile_files(), stop, counts))
                 for _ in range(hostile)
             ]
             await asyncio.gather(
@@ -249,13 +256,22 @@ async def run_rounds(
             )
             stop.set()
             await asyncio.gather(*abusers)
+            if hostile and (counts["failed"] or counts["not refused"] or not counts["refused"]):
+                errors.append(
+                    f"round {r + 1}: the abusers did not upload as planned {dict(counts)}"
+                )
             rss = f", server RSS {rss_mb(proc):.0f} MB" if proc is not None else ""
             extra = f", hostile uploads {dict(counts)}" if hostile else ""
+            wall = time.perf_counter() - t0
+            cpu = cpu_seconds(proc.pid if proc is not None else None)
+            cpu.subtract(cpu0)
+            spent = ", ".join(f"{k} {v:.0f}" for k, v in cpu.most_common() if v >= 0.5)
+            print(f"round {r + 1}/{rounds}: {wall:.1f} s{rss}{extra}", flush=True)
             print(
-                f"round {r + 1}/{rounds}: {time.perf_counter() - t0:.1f} s{rss}{extra}", flush=True
+                f"  CPU s of {os.cpu_count() * wall:.0f} available: {spent}; "
+                f"idle {os.cpu_count() * wall - sum(cpu.values()):.0f}",
+                flush=True,
             )
-        if abusers_browser is not None:
-            await abusers_browser.close()
         await browser.close()
     return times, errors
 
@@ -458,9 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.hostile:
             print(f"\nthe same with {args.hostile} sessions uploading a hostile xlsx beside them")
             loaded, hostile_errors = asyncio.run(
-                run_rounds(
-                    url, leads, rows_text, args.sessions, args.rounds, proc, args.hostile, workdir
-                )
+                run_rounds(url, leads, rows_text, args.sessions, args.rounds, proc, args.hostile)
             )
             errors += hostile_errors
         peak = rss_mb(proc)

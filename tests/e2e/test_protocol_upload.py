@@ -1,0 +1,41 @@
+"""The load test's abuser (bench/abuser.py) uploads through the app's own protocol, as the
+page's uploader does: if it stopped reaching the upload path, ``make loadtest`` would
+measure ten sessions beside four idle ones and call it a pass."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+from bench.abuser import ProtocolSession
+from tests.e2e.server import ROOT
+
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+from make_hostile import dimension_bomb_xlsx  # noqa: E402
+
+
+async def _three_uploads(url: str, path) -> tuple[list[bool], list[float]]:
+    session = ProtocolSession(url, "leads")
+    refused, seconds = [], []
+    try:
+        await session.open()
+        key = next(k for k in session.widgets if k.startswith("leads_file"))
+        for _ in range(3):
+            begin = time.perf_counter()
+            refused.append(await session.upload(key, path))
+            seconds.append(time.perf_counter() - begin)
+    finally:
+        await session.close()
+    return refused, seconds
+
+
+def test_protocol_abuser_is_refused_and_slowed_like_a_browser(app_url, tmp_path):
+    """Test that an upload sent over the protocol reaches the app's reading: the hostile
+    workbook is refused each time, and the third failure in a row waits its 2 seconds."""
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(dimension_bomb_xlsx())
+    refused, seconds = asyncio.run(_three_uploads(app_url, path))
+    assert refused == [True, True, True]
+    assert seconds[0] < 2.0 and seconds[1] < 2.0
+    assert seconds[2] >= 2.0
