@@ -134,21 +134,24 @@ def cpu_seconds(server_pid: int | None) -> Counter[str]:
     server, a page's renderer through Chromium's zygote)."""
     used: Counter[str] = Counter()
     me = os.getpid()
-    for p in psutil.process_iter(["name", "ppid"]):
+    for pid in psutil.pids():
         try:
-            t = p.cpu_times()
+            # a new Process each time: psutil's own cache keeps the name a process had
+            # when first seen (a browser's renderer is forked under another name first)
+            p = psutil.Process(pid)
+            name, ppid, t = p.name(), p.ppid(), p.cpu_times()
             own, reaped = t.user + t.system, t.children_user + t.children_system
-            if p.pid == server_pid:
+            if pid == server_pid:
                 used["server"] += own
                 used["workers"] += reaped
                 continue
-            if p.info["ppid"] == server_pid:
+            if ppid == server_pid:
                 group = "workers"
-            elif "chrom" in (p.info["name"] or ""):
+            elif "chrom" in name:
                 group = "browser"
-            elif p.info["name"] == "node":
+            elif name == "node":
                 group = "driver"
-            elif p.pid == me:
+            elif pid == me:
                 group = "client"
             else:
                 group = "other"
