@@ -85,3 +85,31 @@ def test_counts_only_then_full_profile_agree(leads_file):
     )
     assert counts.categories == full.categories == again.categories
     assert full.examples["competitor"][0]["company"] == "ライバルマーケ株式会社"
+
+
+def test_blank_rows_go_and_a_row_of_unmapped_cells_stays(tmp_path):
+    """Test that the narrow read drops rows blank in every column (commas only, spaces and
+    ideographic spaces) but keeps a row whose only filled cell is unmapped, numbering the
+    rows 1..5 as the full read does."""
+    path = tmp_path / "blank_rows.csv"
+    path.write_text(
+        LIST.replace(
+            "佐藤 花子,sato@rival-ma.co.jp,,\n", "佐藤 花子,sato@rival-ma.co.jp,,\n,,,,,\n"
+        )
+        .replace(",,,,https://only-url.example,\n", " ,\u3000,,,https://only-url.example,\n")
+        .replace("総計", " ,\x85,\u3000,,,\n総計"),
+        encoding="utf-8",
+    )
+    numbered = 'SELECT "_row", "会社名" FROM raw_leads ORDER BY "_row"'
+    lists = load_lists(ROOT / "sample_data" / "lists.yaml")
+    with LeadSet.open(path, only_mapped=True) as narrow:
+        narrow_rows = narrow.con.execute(numbered).fetchall()
+        narrow.profile(lists)
+        narrow_categories = narrow.categories()
+    with LeadSet.open(path) as full:
+        assert full.con.execute(numbered).fetchall() == narrow_rows
+        full.profile(lists)
+        assert full.categories() == narrow_categories
+    assert [row for row, _ in narrow_rows] == [1, 2, 3, 4, 5]
+    assert narrow_rows[3][1] == " "  # the URL-only row, kept as written
+    assert narrow_categories == ["target", "competitor", "out_of_profile", "invalid", "duplicate"]

@@ -218,6 +218,8 @@ def _create_table(
         # All threads parse and insert in file order (DuckDB keeps insertion order), so
         # the rowid is the position in the file; numbering after costs one column write
         # (of a column of zeros: updating a column of NULLs is 50 times slower).
+        if len(wanted) < len(headers):
+            return _kept_columns_then_blank_rows(con, t, cols, headers, wanted, params)
         sql = (
             f'CREATE OR REPLACE TABLE {t} AS SELECT CAST(0 AS BIGINT) AS "_row", '  # noqa: S608
             f"{select} FROM {_read_csv_sql(cols, True)} WHERE {keep}"
@@ -250,6 +252,51 @@ def _create_table(
         raise InputError("ingest.unreadable") from None
 
 
+def _kept_columns_then_blank_rows(
+    con: duckdb.DuckDBPyConnection,
+    t: str,
+    cols: list[str],
+    headers: list[str],
+    wanted: set[str],
+    params: dict,
+) -> int:
+    """Read only the ``wanted`` columns, every row; then drop the blank rows. Telling a
+    blank row needs every cell of it, and building every cell's string is a third of
+    the read: so only a row blank in all the wanted columns is looked at again, in a
+    second read of all columns, which most files (no such row) never need."""
+    kept = [(c, h) for c, h in zip(cols, headers, strict=True) if h in wanted]
+    select = ", ".join(f"{c} AS {quote_ident(h)}" for c, h in kept)
+    con.execute(
+        f'CREATE OR REPLACE TABLE {t} AS SELECT CAST(0 AS BIGINT) AS "_row", '  # noqa: S608
+        f"{select} FROM {_read_csv_sql(cols, True)}",
+        params,
+    )
+    names = [quote_ident(h) for _, h in kept]
+    # a first character that is no blank settles most rows in a compare against the
+    # prefix DuckDB keeps inline (trimming a million cells costs most of a second)
+    maybe_blank = " AND ".join(
+        f"NOT coalesce(({c} >= '!' AND {c} < chr(133)) OR {c} >= chr(12289), false)" for c in names
+    )
+    maybe_blank += f" AND {_blank_row_sql(names)}"
+    if not con.execute(f"SELECT count(*) FROM {t} WHERE {maybe_blank}").fetchall()[0][0]:  # noqa: S608
+        return int(con.execute(f'UPDATE {t} SET "_row" = rowid + 1').fetchall()[0][0])  # noqa: S608
+    # rowid + 1 is the row's position among all rows read; the same position in a
+    # numbered read of every column says whether the whole row is blank
+    con.execute(
+        f"DELETE FROM {t} WHERE {maybe_blank} AND rowid + 1 IN ("  # noqa: S608
+        "SELECT position FROM (SELECT row_number() OVER () AS position, "
+        f"{_blank_row_sql(cols)} AS blank FROM {_read_csv_sql(cols, False)}) "
+        "WHERE blank)",
+        params,
+    )
+    return int(
+        con.execute(
+            f"CREATE OR REPLACE TABLE {t} AS SELECT "  # noqa: S608
+            f'row_number() OVER (ORDER BY rowid) AS "_row", * EXCLUDE ("_row") FROM {t}'
+        ).fetchall()[0][0]
+    )
+
+
 def _read_csv_sql(cols: list[str], parallel: bool) -> str:
     """DuckDB's ``read_csv`` of the prepared file: our delimiter and layout, every column
     text, ragged rows padded (parameters ``$path $skip $delim $maxline $buffer``)."""
@@ -266,12 +313,16 @@ def _read_csv_sql(cols: list[str], parallel: bool) -> str:
 def _kept_rows_sql(cols: list[str]) -> str:
     """SQL: the row is kept unless every cell is empty or blank. Most rows start with a
     visible character (ASCII or CJK), which settles it without trimming every cell."""
-    ws = _blank_chars_sql()
     visible = " OR ".join(
         f"unicode({c}) BETWEEN 33 AND 132 OR unicode({c}) > 12288" for c in cols[:3]
     )
-    blank = " AND ".join(f"coalesce(trim({c}, {ws}), '') = ''" for c in cols)
-    return f"({visible}) OR NOT ({blank})"
+    return f"({visible}) OR NOT ({_blank_row_sql(cols)})"
+
+
+def _blank_row_sql(cols: list[str]) -> str:
+    """SQL: every one of ``cols`` (SQL expressions) is empty or blank."""
+    ws = _blank_chars_sql()
+    return " AND ".join(f"coalesce(trim({c}, {ws}), '') = ''" for c in cols)
 
 
 def _truncate_cells(
