@@ -208,7 +208,8 @@ def test_no_number_to_plan_on():
         "1y": {"target_leads": 3000},
         "2y": {"target_leads": 3000},
     }
-    assert plan_predicates(p, 2000, rules().thresholds)["has_promise"] is False
+    preds = plan_predicates(p, 2000, rules().thresholds)
+    assert (preds["has_promise"], preds["won_in_3m"]) == (False, False)
     # no inflow: the base may reach the thresholds' goal; no MQLs: only the call-down
     assert p.headcount.mql_per_month == 0.0 and p.headcount.workload_fte == 0.3704
 
@@ -340,6 +341,8 @@ def test_wilson_interval(k, n, low, high):
         ("lead_to_mql", {"lead": 30, "mql": 0, "sal": 0}, 30, ("none_reached", "mql", 30)),
         ("lead_to_mql", {"lead": 0, "mql": 40}, 30, ("stage_unused", "lead", 40)),
         ("sal_to_sql", {"sal": 30, "won": 5}, 30, ("stage_unused", "sql", 35)),
+        # a list without an SAL count at all: SAL → SQL would read 100%
+        ("sal_to_sql", {"sql": 40, "won": 5}, 30, ("stage_unused", "sal", 45)),
         ("sql_to_won", {"sql": 30, "won": 10, "lead": None}, 30, (10, 40)),
         ("sql_to_won", {"lead": 0, "mql": None}, 30, None),
         ("sql_to_won", {}, 30, None),
@@ -368,6 +371,17 @@ def test_a_list_rate_cites_its_rows_in_the_report_language():
     rate = diagnose({"goals": {"new_deals_per_year": 12}}, profile, "en").plan.rates["lead_to_mql"]
     assert (rate.value, rate.n, rate.source) == (0.1896, 1234, "list")
     assert rate.citation == "your list's stages (1,234 rows)"
+
+
+def test_an_answered_rate_is_cited_as_the_companys_own_in_the_report_language():
+    """Test that a win rate the company gave is cited as its own figure, in English."""
+    facts = {
+        "goals": {"new_deals_per_year": 12},
+        "marketing": {"target_leads": 2000},
+        "sales": {"win_rate": 0.3},
+    }
+    rate = diagnose(facts, None, "en").plan.rates["sql_to_won"]
+    assert (rate.value, rate.source, rate.citation) == (0.3, "answer", "your own figure")
 
 
 def test_capacity_in_deals_a_year_keeps_its_fraction():
