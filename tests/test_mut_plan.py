@@ -77,6 +77,8 @@ def _plan(
     headcount=4,
     per_rep=5,
     placed=True,
+    bench=None,
+    th=None,
 ):
     return plan(
         f,
@@ -87,8 +89,8 @@ def _plan(
         headcount=headcount,
         per_rep=per_rep,
         placed=placed,
-        bench=benchmarks(),
-        th=rules().thresholds,
+        bench=bench or benchmarks(),
+        th=th or rules().thresholds,
     )
 
 
@@ -163,6 +165,26 @@ def test_won_deals_only_after_the_cycle(lag, promised, kpi_3m_won, kpi_1y, kpi_2
     preds = plan_predicates(p, 2000, rules().thresholds)
     assert preds["year1_sql_only"] is sql_only
     assert preds["won_in_3m"] is (kpi_3m_won > 0)
+
+
+def test_no_deal_in_year_1_when_the_cycle_fills_it():
+    """Test that a 12-month cycle promises no won deal in year 1, even below the SQL-only cycle."""
+    th = rules().thresholds.model_copy(update={"sql_only_year1_cycle_months": 13})
+    for lag, won in ((11, 2.0), (12, 0.0)):
+        p = _plan(_funnel(lag=lag), th=th)
+        assert p.kpis["1y"] == {"target_leads": 3000, "sql_per_month": 8.0, "won_per_month": won}
+    assert p.deals_per_year.promised_1y == 0.0
+
+
+def test_year_2_leads_keep_their_decimals():
+    """Test that 20 deals a year (1.6666 a month) need 133.328 leads a month in year 2."""
+    # 1.6666 / 0.25 = 6.6664 SQL; / 0.5 / 0.5 / 0.2 = 133.328 leads
+    p = _plan(_funnel(goal=20))
+    assert p.kpis["2y"] == {
+        "target_leads": 3000,
+        "won_per_month": 1.6666,
+        "leads_per_month": 133.328,
+    }
 
 
 def test_goal_capped_by_capacity():
@@ -241,6 +263,7 @@ def test_base_already_beyond_the_goal():
     ("placed", "headcount", "mql", "target", "expected"),
     [
         (False, 4, 40, 2000, (0, 0.637, "not_placed")),
+        (False, 4, 151.5, 0, (0, 1.01, "not_placed")),
         (True, 1, 40, 2000, (0.5, 0.637, "rep_ratio_cap")),
         (True, 4, 75, 0, (0.5, 0.5, "workload")),
         (True, 4, 150, 0, (1.0, 1.0, "workload")),
@@ -261,6 +284,18 @@ def test_inside_sales_headcount_and_its_predicates(placed, headcount, mql, targe
     preds = plan_predicates(p, target, rules().thresholds)
     assert preds["is_capped_by_ratio"] is (expected[2] == "rep_ratio_cap")
     assert preds["is_shared_role"] is (expected[2] != "not_placed" and expected[0] < 1)
+
+
+def test_headcount_with_two_calls_to_each_base_lead():
+    """Test that 2 calls to each of 2,000 leads over 6 months add 0.7407 of a rep: 1.5 reps."""
+    bench = benchmarks()
+    w = bench.inside_sales_workload
+    touches = w.touches_per_base_lead.model_copy(update={"value": 2.0})
+    w = w.model_copy(update={"touches_per_base_lead": touches})
+    bench = bench.model_copy(update={"inside_sales_workload": w})
+    # 40 MQL / 150 + 2,000 × 2 / 6 / 900 = 0.2667 + 0.7407 = 1.0074
+    h = _plan(_funnel(), bench=bench).headcount
+    assert (h.workload_fte, h.recommended, h.basis) == (1.0074, 1.5, "workload")
 
 
 def test_headcount_from_the_planned_mql_without_an_inflow():
