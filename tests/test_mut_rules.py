@@ -253,6 +253,22 @@ def test_fallback_may_use_every_always_known_number(tmp_path):
     assert len(placeholders(loaded.roadmap["3m"][0].ja)) == 22
 
 
+@pytest.mark.parametrize(
+    ("loader", "name", "text", "code"),
+    [
+        (load_rules, "rules.yaml", "- a list, not the rules\n", "common.yaml.not_mapping"),
+        (load_benchmarks, "benchmarks.yaml", "rates: [\n", "common.yaml.syntax"),
+    ],
+)
+def test_unreadable_data_file_is_the_operators_error(tmp_path, loader, name, text, code):
+    """Test that a rules or benchmarks file that is no YAML mapping is a ConfigError naming it."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        loader(path)
+    assert (err.value.code, err.value.params["file"]) == (code, name)
+
+
 def _drop_rate(key: str):
     """An edit that removes a rate and the defaults drawn from it."""
 
