@@ -77,6 +77,8 @@ def _plan(
     headcount=4,
     per_rep=5,
     placed=True,
+    bench=None,
+    th=None,
 ):
     return plan(
         f,
@@ -87,8 +89,8 @@ def _plan(
         headcount=headcount,
         per_rep=per_rep,
         placed=placed,
-        bench=benchmarks(),
-        th=rules().thresholds,
+        bench=bench or benchmarks(),
+        th=th or rules().thresholds,
     )
 
 
@@ -165,6 +167,26 @@ def test_won_deals_only_after_the_cycle(lag, promised, kpi_3m_won, kpi_1y, kpi_2
     assert preds["won_in_3m"] is (kpi_3m_won > 0)
 
 
+def test_no_deal_in_year_1_when_the_cycle_fills_it():
+    """Test that a 12-month cycle promises no won deal in year 1, even below the SQL-only cycle."""
+    th = rules().thresholds.model_copy(update={"sql_only_year1_cycle_months": 13})
+    for lag, won in ((11, 2.0), (12, 0.0)):
+        p = _plan(_funnel(lag=lag), th=th)
+        assert p.kpis["1y"] == {"target_leads": 3000, "sql_per_month": 8.0, "won_per_month": won}
+    assert p.deals_per_year.promised_1y == 0.0
+
+
+def test_year_2_leads_keep_their_decimals():
+    """Test that 20 deals a year (1.6666 a month) need 133.328 leads a month in year 2."""
+    # 1.6666 / 0.25 = 6.6664 SQL; / 0.5 / 0.5 / 0.2 = 133.328 leads
+    p = _plan(_funnel(goal=20))
+    assert p.kpis["2y"] == {
+        "target_leads": 3000,
+        "won_per_month": 1.6666,
+        "leads_per_month": 133.328,
+    }
+
+
 def test_goal_capped_by_capacity():
     """Test that 2 reps × 3 opportunities cap the promise at 1.5 won a month and ask for 3 reps."""
     f = _funnel(capacity=18.0, capacity_opps=Fraction(6))
@@ -208,7 +230,8 @@ def test_no_number_to_plan_on():
         "1y": {"target_leads": 3000},
         "2y": {"target_leads": 3000},
     }
-    assert plan_predicates(p, 2000, rules().thresholds)["has_promise"] is False
+    preds = plan_predicates(p, 2000, rules().thresholds)
+    assert (preds["has_promise"], preds["won_in_3m"]) == (False, False)
     # no inflow: the base may reach the thresholds' goal; no MQLs: only the call-down
     assert p.headcount.mql_per_month == 0.0 and p.headcount.workload_fte == 0.3704
 
@@ -240,6 +263,7 @@ def test_base_already_beyond_the_goal():
     ("placed", "headcount", "mql", "target", "expected"),
     [
         (False, 4, 40, 2000, (0, 0.637, "not_placed")),
+        (False, 4, 151.5, 0, (0, 1.01, "not_placed")),
         (True, 1, 40, 2000, (0.5, 0.637, "rep_ratio_cap")),
         (True, 4, 75, 0, (0.5, 0.5, "workload")),
         (True, 4, 150, 0, (1.0, 1.0, "workload")),
@@ -260,6 +284,18 @@ def test_inside_sales_headcount_and_its_predicates(placed, headcount, mql, targe
     preds = plan_predicates(p, target, rules().thresholds)
     assert preds["is_capped_by_ratio"] is (expected[2] == "rep_ratio_cap")
     assert preds["is_shared_role"] is (expected[2] != "not_placed" and expected[0] < 1)
+
+
+def test_headcount_with_two_calls_to_each_base_lead():
+    """Test that 2 calls to each of 2,000 leads over 6 months add 0.7407 of a rep: 1.5 reps."""
+    bench = benchmarks()
+    w = bench.inside_sales_workload
+    touches = w.touches_per_base_lead.model_copy(update={"value": 2.0})
+    w = w.model_copy(update={"touches_per_base_lead": touches})
+    bench = bench.model_copy(update={"inside_sales_workload": w})
+    # 40 MQL / 150 + 2,000 × 2 / 6 / 900 = 0.2667 + 0.7407 = 1.0074
+    h = _plan(_funnel(), bench=bench).headcount
+    assert (h.workload_fte, h.recommended, h.basis) == (1.0074, 1.5, "workload")
 
 
 def test_headcount_from_the_planned_mql_without_an_inflow():
@@ -340,6 +376,8 @@ def test_wilson_interval(k, n, low, high):
         ("lead_to_mql", {"lead": 30, "mql": 0, "sal": 0}, 30, ("none_reached", "mql", 30)),
         ("lead_to_mql", {"lead": 0, "mql": 40}, 30, ("stage_unused", "lead", 40)),
         ("sal_to_sql", {"sal": 30, "won": 5}, 30, ("stage_unused", "sql", 35)),
+        # a list without an SAL count at all: SAL → SQL would read 100%
+        ("sal_to_sql", {"sql": 40, "won": 5}, 30, ("stage_unused", "sal", 45)),
         ("sql_to_won", {"sql": 30, "won": 10, "lead": None}, 30, (10, 40)),
         ("sql_to_won", {"lead": 0, "mql": None}, 30, None),
         ("sql_to_won", {}, 30, None),
@@ -368,6 +406,17 @@ def test_a_list_rate_cites_its_rows_in_the_report_language():
     rate = diagnose({"goals": {"new_deals_per_year": 12}}, profile, "en").plan.rates["lead_to_mql"]
     assert (rate.value, rate.n, rate.source) == (0.1896, 1234, "list")
     assert rate.citation == "your list's stages (1,234 rows)"
+
+
+def test_an_answered_rate_is_cited_as_the_companys_own_in_the_report_language():
+    """Test that a win rate the company gave is cited as its own figure, in English."""
+    facts = {
+        "goals": {"new_deals_per_year": 12},
+        "marketing": {"target_leads": 2000},
+        "sales": {"win_rate": 0.3},
+    }
+    rate = diagnose(facts, None, "en").plan.rates["sql_to_won"]
+    assert (rate.value, rate.source, rate.citation) == (0.3, "answer", "your own figure")
 
 
 def test_capacity_in_deals_a_year_keeps_its_fraction():

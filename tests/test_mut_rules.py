@@ -244,6 +244,31 @@ def test_rules_edits_that_stay_valid_load(tmp_path):
     assert loaded.thresholds.lead_base_workable == 2999
 
 
+def test_fallback_may_use_every_always_known_number(tmp_path):
+    """Test that a roadmap's one unconditional sentence may quote all always-known numbers."""
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    every = " ".join(f"{{{name}}}" for name in sorted(R.ALWAYS_PLACEHOLDERS))
+    data["roadmap"]["3m"] = [{"ja": every, "en": every}]
+    loaded = load_rules(_write(tmp_path, "rules.yaml", data))
+    assert len(placeholders(loaded.roadmap["3m"][0].ja)) == 22
+
+
+@pytest.mark.parametrize(
+    ("loader", "name", "text", "code"),
+    [
+        (load_rules, "rules.yaml", "- a list, not the rules\n", "common.yaml.not_mapping"),
+        (load_benchmarks, "benchmarks.yaml", "rates: [\n", "common.yaml.syntax"),
+    ],
+)
+def test_unreadable_data_file_is_the_operators_error(tmp_path, loader, name, text, code):
+    """Test that a rules or benchmarks file that is no YAML mapping is a ConfigError naming it."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        loader(path)
+    assert (err.value.code, err.value.params["file"]) == (code, name)
+
+
 def _drop_rate(key: str):
     """An edit that removes a rate and the defaults drawn from it."""
 
@@ -367,6 +392,10 @@ def test_citation_defaults_to_japanese():
         (2, 4, "2–4"),
         (1000, 2500.5, "1,000–2,500.5"),
         (0.5, 1.05, "0.5–1.1"),
+        # 12.451% is 12.5%, not 12.45% printed as 12.4% (rounded once, to one decimal)
+        (0.08, 0.12451, "8–12.5%"),
+        # 1.96 is 2 to one decimal: the whole number without a trailing ".0" or "."
+        (1.5, 1.96, "1.5–2"),
     ],
 )
 def test_rate_range_as_printed(low, high, text):
