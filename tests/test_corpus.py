@@ -104,7 +104,7 @@ def test_hostile_header_and_formula_cells_come_through_as_text(tmp_path):
 def test_hosted_config_sets_upload_limit_and_safe_defaults():
     """Test that .streamlit/config.toml holds the hosted defaults: an upload limit no
     larger than the engine's, XSRF on, usage stats off, error details hidden, minimal
-    toolbar, headless."""
+    toolbar, headless, Streamlit's agent API off."""
     from engine.leads.ingest import MAX_FILE_BYTES
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
@@ -112,6 +112,7 @@ def test_hosted_config_sets_upload_limit_and_safe_defaults():
     assert 0 < server["maxUploadSize"] <= MAX_FILE_BYTES / 1024 / 1024
     assert server["enableXsrfProtection"] is True
     assert server["headless"] is True
+    assert server["enableAgentApi"] is False
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "minimal"
