@@ -40,9 +40,7 @@ def under_ci() -> bool:
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 # mutation runs (scripts/mutate.py): CI's fixed examples, a quarter as many, so a mutant
 # costs seconds; a score under it is a lower bound of the score under CI's profile
-settings.register_profile(
-    "mutate", derandomize=True, database=None, max_examples=25, deadline=None
-)
+settings.register_profile("mutate", derandomize=True, database=None, max_examples=25, deadline=None)
 settings.register_profile("fuzz", max_examples=100 * FUZZ_FACTOR, derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if under_ci() else "default"))
 
