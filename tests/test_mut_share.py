@@ -411,3 +411,10 @@ def test_a_fractional_answer_must_be_under_a_trillion(monkeypatch, value, kept):
         assert share.decode(link)["answers"] == {"n": value}
     else:
         _refused(link)
+
+
+def test_a_malformed_question_id_is_refused_even_unanswered():
+    """Test that a link whose answer key is no question id is broken even when its answer is empty."""
+    assert share.decode(_link({"not_asked": None}))["answers"] == {}
+    _refused(_link({"rating_closing!": None}))
+    _refused(_link({"q" * 65: None}))
