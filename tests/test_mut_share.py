@@ -418,3 +418,17 @@ def test_a_malformed_question_id_is_refused_even_unanswered():
     assert share.decode(_link({"not_asked": None}))["answers"] == {}
     _refused(_link({"rating_closing!": None}))
     _refused(_link({"q" * 65: None}))
+
+
+def test_json_depth_counts_each_closing_bracket_once():
+    """Test that after a closed sibling list, 20 more levels pass and 21 are refused."""
+    deep = "[[]," + "[" * 19 + "]" * 19 + "]"
+    assert share.bounded_json(deep) == json.loads(deep)
+    with pytest.raises(ValueError, match=r"^nested deeper than 20 levels$"):
+        share.bounded_json("[[]," + "[" * 20 + "]" * 20 + "]")
+
+
+def test_json_too_deep_for_the_parser_is_the_depth_error():
+    """Test that JSON nested past the parser's own limit is the depth error, not a RecursionError."""
+    with pytest.raises(ValueError, match=r"^nested deeper than 1000000 levels$"):
+        share.bounded_json("[" * 100_000 + "]" * 100_000, max_depth=1_000_000)
