@@ -635,6 +635,8 @@ def test_a_default_reveals_the_questions_that_depend_on_it(tmp_path):
         _q("is_people", "number", min=1, when={"question": "has_is", "equals": True}),
     )
     qn = _load(tmp_path, data)
+    assert [q.id for q in qn.visible({})] == ["has_is", "is_people"]
+    assert [q.id for q in qn.visible({"has_is": False})] == ["has_is"]
     assert qn.validate_answers({"is_people": 3}) == {"is_people": 3}
     assert qn.validate_answers({"has_is": False, "is_people": 3}) == {"has_is": False}
 
@@ -702,3 +704,10 @@ def test_load_errors_name_the_option_value_and_fact_path(tmp_path):
 def test_questions_at_the_edges_of_the_load_checks_load(tmp_path, question):
     """Test that a question the load checks must not refuse loads."""
     assert _load(tmp_path, _qn(question)).question("a").type == question["type"]
+
+
+def test_a_scaled_answer_keeps_ten_decimal_places():
+    """Test that a percentage answer turned into a rate is rounded to 10 decimal places."""
+    q = _question("number", maps_to="sales.win_rate", factor=0.01)
+    assert q.facts_values(12.3456789012) == {"sales.win_rate": 0.123456789}
+    assert q.facts_values(7) == {"sales.win_rate": 0.07}
