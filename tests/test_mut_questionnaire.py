@@ -610,3 +610,104 @@ def test_a_question_that_is_no_mapping_is_named_by_position(tmp_path):
     """Test that a question written as plain text is reported at its position in the list."""
     code, params = _load_error(tmp_path, _qn(_q("a", "number"), "just a sentence"))
     assert params["field"] == "mini.yaml: questions[1]"
+
+
+# ---- further survivors of mutation testing -------------------------------------------------
+
+
+def test_range_errors_show_whole_bounds_as_whole_numbers():
+    """Test that a bound written 0 or 100 reads '0' and '100' in the message, not '0.0'."""
+    with pytest.raises(InputError) as err:
+        _question("number", min=0).check_answer(-1, "f")
+    assert err.value.message("en") == "f: must be 0 or more"
+    with pytest.raises(InputError) as err:
+        _question("number", min=0, max=100).check_answer(101, "f")
+    assert err.value.message("en") == "f: must be 0..100"
+    with pytest.raises(InputError) as err:
+        _question("number", min=0.5).check_answer(0, "f")
+    assert err.value.message("en") == "f: must be 0.5 or more"
+
+
+def test_a_default_reveals_the_questions_that_depend_on_it(tmp_path):
+    """Test that a question shown because of an earlier question's default keeps its answer."""
+    data = _qn(
+        _q("has_is", "boolean", default=True),
+        _q("is_people", "number", min=1, when={"question": "has_is", "equals": True}),
+    )
+    qn = _load(tmp_path, data)
+    assert [q.id for q in qn.visible({})] == ["has_is", "is_people"]
+    assert [q.id for q in qn.visible({"has_is": False})] == ["has_is"]
+    assert qn.validate_answers({"is_people": 3}) == {"is_people": 3}
+    assert qn.validate_answers({"has_is": False, "is_people": 3}) == {"has_is": False}
+
+
+def test_to_facts_errors_name_the_file_and_question(tmp_path):
+    """Test that a wrong answer found while making facts names the answers file and the question."""
+    qn = _load(tmp_path, FLOW)
+    with pytest.raises(InputError) as err:
+        qn.to_facts({"people": -1}, "a.yaml")
+    assert (err.value.code, err.value.params) == (
+        "diagnosis.invalid.at_least",
+        {"field": "a.yaml: people", "min": 0},
+    )
+
+
+def test_questions_written_as_a_set_are_named_by_position(tmp_path):
+    """Test that a YAML set where the question list belongs is reported at its first position."""
+    path = tmp_path / "mini.yaml"
+    head = {k: v for k, v in _qn().items() if k != "questions"}
+    path.write_text(yaml.safe_dump(head) + "questions: !!set {a, b}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_questionnaire(path)
+    assert (err.value.code, err.value.params) == (
+        "diagnosis.invalid.not_mapping",
+        {"field": "mini.yaml: questions[0]"},
+    )
+
+
+def test_a_missing_translation_outside_the_questions_names_its_path(tmp_path):
+    """Test that a description without Japanese is reported as 'description.ja'."""
+    data = _qn(_q("a", "number")) | {"description": {"en": "About"}}
+    assert _load_error(tmp_path, data) == (
+        "diagnosis.invalid.missing_translation",
+        {"field": "mini.yaml: description.ja"},
+    )
+
+
+def test_load_errors_name_the_option_value_and_fact_path(tmp_path):
+    """Test that load errors quote the unknown fact path, the yes/no choices and the refused path."""
+    data, _ = LOAD_ERRORS["option setting an unknown fact"]
+    assert _load_error(tmp_path, data)[1] == {
+        "field": "mini.yaml: a.options.0.sets",
+        "ref": "sales.shoe",
+    }
+    data, _ = LOAD_ERRORS["boolean with numbers"]
+    assert _load_error(tmp_path, data)[1] == {
+        "field": "mini.yaml: a.options",
+        "choices": "true, false",
+    }
+    data, _ = LOAD_ERRORS["text into a fact"]
+    assert _load_error(tmp_path, data)[1] == {"field": "mini.yaml: a.maps_to", "ref": "sales.style"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # min equal to max is a fixed answer, not a min above max
+        _q("a", "number", min=5, max=5),
+        # a scale's answers are whole, so fractional bounds still fit a whole-number fact
+        _q("a", "scale", min=1.5, max=4.5, maps_to="sales.headcount"),
+        # a number without bounds is of the right type for a rate (its answer is checked later)
+        _q("a", "number", maps_to="sales.win_rate"),
+    ],
+)
+def test_questions_at_the_edges_of_the_load_checks_load(tmp_path, question):
+    """Test that a question the load checks must not refuse loads."""
+    assert _load(tmp_path, _qn(question)).question("a").type == question["type"]
+
+
+def test_a_scaled_answer_keeps_ten_decimal_places():
+    """Test that a percentage answer turned into a rate is rounded to 10 decimal places."""
+    q = _question("number", maps_to="sales.win_rate", factor=0.01)
+    assert q.facts_values(12.3456789012) == {"sales.win_rate": 0.123456789}
+    assert q.facts_values(7) == {"sales.win_rate": 0.07}

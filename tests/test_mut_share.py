@@ -13,6 +13,7 @@ import pytest
 
 from engine.core.errors import InputError
 from engine.diagnosis import share
+from engine.diagnosis.questionnaire import Questionnaire
 
 
 def _token(payload) -> str:
@@ -350,3 +351,84 @@ def test_an_answer_is_checked_by_the_chosen_questionnaire_first():
     assert share.decode(_link({"inside_sales_headcount": 0}))["answers"] == {
         "inside_sales_headcount": 0
     }
+
+
+def _only(monkeypatch, *questions: dict) -> None:
+    """Make a questionnaire "mini" of these questions the only one a link can name."""
+    text = {"ja": "ミニ", "en": "Mini"}
+    mini = Questionnaire.model_validate(
+        {"id": "mini", "version": 1, "title": text, "description": text, "questions": questions}
+    )
+    monkeypatch.setattr(share, "available_questionnaires", lambda: {"mini": mini})
+
+
+# 2,000 different kanji: text that compresses little, as a consultant's free-text answers do
+KANJI = "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(2_000))
+
+
+def test_a_link_over_4000_characters_is_too_large(monkeypatch):
+    """Test that ten 200-character free-text answers make no link, naming the 4,000 limit."""
+    _only(
+        monkeypatch,
+        *({"id": f"t{i}", "type": "text", "text": {"ja": "記述", "en": "Text"}} for i in range(10)),
+    )
+    answers = {f"t{i}": KANJI[i * 200 : (i + 1) * 200] for i in range(10)}
+    with pytest.raises(InputError) as err:
+        share.encode("mini", answers, {})
+    assert (err.value.code, err.value.params) == ("app.share.too_large", {"limit": 4000})
+    assert "4000" in err.value.message("en")
+    assert share.decode(share.encode("mini", {"t0": KANJI[:200]}, {}))["answers"] == {
+        "t0": KANJI[:200]
+    }
+
+
+def test_token_length_limit_of_encode_is_inclusive(monkeypatch):
+    """Test that a link exactly at the character limit is made and one character over is not."""
+    token = share.encode("quick", {"rating_closing": 4}, {"headcount": 8})
+    monkeypatch.setattr(share, "MAX_TOKEN_CHARS", len(token))
+    assert share.encode("quick", {"rating_closing": 4}, {"headcount": 8}) == token
+    monkeypatch.setattr(share, "MAX_TOKEN_CHARS", len(token) - 1)
+    with pytest.raises(InputError) as err:
+        share.encode("quick", {"rating_closing": 4}, {"headcount": 8})
+    assert (err.value.code, err.value.params) == ("app.share.too_large", {"limit": len(token) - 1})
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (999_999_999_999.5, True),
+        (-999_999_999_999.5, True),
+        (1e12, False),
+        (-1e12, False),
+        (1e300, False),
+    ],
+)
+def test_a_fractional_answer_must_be_under_a_trillion(monkeypatch, value, kept):
+    """Test that a number question without a maximum still refuses fractional answers of 10^12 or more."""
+    _only(monkeypatch, {"id": "n", "type": "number", "text": {"ja": "数", "en": "Number"}})
+    link = _link({"n": value}, qid="mini")
+    if kept:
+        assert share.decode(link)["answers"] == {"n": value}
+    else:
+        _refused(link)
+
+
+def test_a_malformed_question_id_is_refused_even_unanswered():
+    """Test that a link whose answer key is no question id is broken even when its answer is empty."""
+    assert share.decode(_link({"not_asked": None}))["answers"] == {}
+    _refused(_link({"rating_closing!": None}))
+    _refused(_link({"q" * 65: None}))
+
+
+def test_json_depth_counts_each_closing_bracket_once():
+    """Test that after a closed sibling list, 20 more levels pass and 21 are refused."""
+    deep = "[[]," + "[" * 19 + "]" * 19 + "]"
+    assert share.bounded_json(deep) == json.loads(deep)
+    with pytest.raises(ValueError, match=r"^nested deeper than 20 levels$"):
+        share.bounded_json("[[]," + "[" * 20 + "]" * 20 + "]")
+
+
+def test_json_too_deep_for_the_parser_is_the_depth_error():
+    """Test that JSON nested past the parser's own limit is the depth error, not a RecursionError."""
+    with pytest.raises(ValueError, match=r"^nested deeper than 1000000 levels$"):
+        share.bounded_json("[" * 100_000 + "]" * 100_000, max_depth=1_000_000)
