@@ -711,3 +711,13 @@ def test_a_scaled_answer_keeps_ten_decimal_places():
     q = _question("number", maps_to="sales.win_rate", factor=0.01)
     assert q.facts_values(12.3456789012) == {"sales.win_rate": 0.123456789}
     assert q.facts_values(7) == {"sales.win_rate": 0.07}
+
+
+def test_a_condition_on_an_empty_question_id_is_a_config_error(tmp_path):
+    """Test that ``when: {question: "", equals: 1}`` is refused at load as an unknown question
+    (it was a KeyError and a traceback)."""
+    data = _qn(_q("a", "number"), _q("b", "number", when={"question": "", "equals": 1}))
+    assert _load_error(tmp_path, data) == (
+        "diagnosis.invalid.unknown_question",
+        {"field": "mini.yaml: b.when", "ref": ""},
+    )

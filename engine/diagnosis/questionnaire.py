@@ -75,7 +75,8 @@ class Condition(_Data):
         """The question ids this condition looks at."""
         if self.all is not None or self.any is not None:
             return [q for c in (self.all or self.any or []) for q in c.references()]
-        return [self.question] if self.question else []
+        # an empty id is an id like any other: not found, and named as such
+        return [self.question] if self.question is not None else []
 
     def compared_values(self) -> list[Any]:
         """(question id, value) pairs compared, for checking against the options."""
