@@ -36,6 +36,8 @@ class ProtocolSession:
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # user key -> widget id, from the drawn elements
         self.errors = 0  # error boxes drawn in the last run
+        self.texts: list[str] = []  # the Markdown and captions drawn in the last run
+        self.upload_texts: list[str] = []  # ... in the run that read the last upload
         self.ws = None
 
     async def open(self) -> None:
@@ -72,7 +74,7 @@ class ProtocolSession:
         """Rerun the page with these widget values; return when the run has ended."""
         state = ClientState(page_name=self.page, widget_states=WidgetStates(widgets=widgets))
         await self._send(BackMsg(rerun_script=state))
-        self.errors = 0
+        self.errors, self.texts = 0, []
         while True:
             msg = await self._receive()
             kind = msg.WhichOneof("type")
@@ -84,6 +86,8 @@ class ProtocolSession:
                     self.widgets[widget_id.rsplit("-", 1)[-1]] = widget_id
                 if element.WhichOneof("type") == "alert" and element.alert.format == 1:
                     self.errors += 1
+                if element.WhichOneof("type") == "markdown":
+                    self.texts.append(element.markdown.body)
             elif kind == "script_finished":
                 return
 
@@ -127,7 +131,7 @@ class ProtocolSession:
         widget_id = self.widgets[key]
         state = FileUploaderState(uploaded_file_info=[info])
         await self.rerun([WidgetState(id=widget_id, file_uploader_state_value=state)])
-        refused = self.errors > 0
+        refused, self.upload_texts = self.errors > 0, self.texts
         await asyncio.to_thread(
             self.http.delete, self._absolute(urls.delete_url), headers=self._xsrf(), timeout=30
         )
