@@ -219,7 +219,7 @@ def _create_table(
         # the rowid is the position in the file; numbering after costs one column write
         # (of a column of zeros: updating a column of NULLs is 50 times slower).
         if len(wanted) < len(headers):
-            return _kept_columns_then_blank_rows(con, t, cols, headers, wanted, params)
+            return _kept_columns_then_blank_rows(con, t, cols, select, kept, params)
         sql = (
             f'CREATE OR REPLACE TABLE {t} AS SELECT CAST(0 AS BIGINT) AS "_row", '  # noqa: S608
             f"{select} FROM {_read_csv_sql(cols, True)} WHERE {keep}"
@@ -256,28 +256,24 @@ def _kept_columns_then_blank_rows(
     con: duckdb.DuckDBPyConnection,
     t: str,
     cols: list[str],
-    headers: list[str],
-    wanted: set[str],
+    select: str,
+    kept: list[str],
     params: dict,
 ) -> int:
-    """Read only the ``wanted`` columns, every row; then drop the blank rows. Telling a
-    blank row needs every cell of it, and building every cell's string is a third of
-    the read: so only a row blank in all the wanted columns is looked at again, in a
-    second read of all columns, which most files (no such row) never need."""
-    kept = [(c, h) for c, h in zip(cols, headers, strict=True) if h in wanted]
-    select = ", ".join(f"{c} AS {quote_ident(h)}" for c, h in kept)
+    """Read only the ``kept`` columns (``select``), every row; then drop the blank rows.
+    Telling a blank row needs every cell of it, and building every cell's string is a
+    third of the read: so only a row blank in all the kept columns is looked at again, in
+    a second read of all columns, which most files (no such row) never need."""
     con.execute(
         f'CREATE OR REPLACE TABLE {t} AS SELECT CAST(0 AS BIGINT) AS "_row", '  # noqa: S608
         f"{select} FROM {_read_csv_sql(cols, True)}",
         params,
     )
-    names = [quote_ident(h) for _, h in kept]
-    # a first character that is no blank settles most rows in a compare against the
-    # prefix DuckDB keeps inline (trimming a million cells costs most of a second)
-    maybe_blank = " AND ".join(
-        f"NOT coalesce(({c} >= '!' AND {c} < chr(133)) OR {c} >= chr(12289), false)" for c in names
-    )
-    maybe_blank += f" AND {_blank_row_sql(names)}"
+    names = [quote_ident(h) for h in kept]
+    # trimming a million cells costs most of a second: a visible first character settles
+    # most rows first
+    visible = " OR ".join(_starts_visible(c) for c in names)
+    maybe_blank = f"NOT coalesce({visible}, false) AND {_blank_row_sql(names)}"
     if not con.execute(f"SELECT count(*) FROM {t} WHERE {maybe_blank}").fetchall()[0][0]:  # noqa: S608
         return int(con.execute(f'UPDATE {t} SET "_row" = rowid + 1').fetchall()[0][0])  # noqa: S608
     # rowid + 1 is the row's position among all rows read; the same position in a
@@ -313,10 +309,15 @@ def _read_csv_sql(cols: list[str], parallel: bool) -> str:
 def _kept_rows_sql(cols: list[str]) -> str:
     """SQL: the row is kept unless every cell is empty or blank. Most rows start with a
     visible character (ASCII or CJK), which settles it without trimming every cell."""
-    visible = " OR ".join(
-        f"unicode({c}) BETWEEN 33 AND 132 OR unicode({c}) > 12288" for c in cols[:3]
-    )
+    visible = " OR ".join(_starts_visible(c) for c in cols[:3])
     return f"({visible}) OR NOT ({_blank_row_sql(cols)})"
+
+
+def _starts_visible(c: str) -> str:
+    """SQL: ``c`` starts with a character that is no blank for certain: U+0021..U+0084
+    or U+3001 and above (no character of _BLANK_CHARS is). A compare against the prefix
+    DuckDB keeps inline in every string, so no character is decoded."""
+    return f"(({c} >= '!' AND {c} < chr(133)) OR {c} >= chr(12289))"
 
 
 def _blank_row_sql(cols: list[str]) -> str:
