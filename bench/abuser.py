@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +28,14 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 XSRF_COOKIE = "_streamlit_xsrf"
 
 
+@dataclass
+class Run:
+    """What one run of the page drew that a caller looks at."""
+
+    errors: int = 0  # error boxes
+    texts: list[str] = field(default_factory=list)  # Markdown and captions
+
+
 class ProtocolSession:
     """One app session driven over the WebSocket, as the browser's frontend drives it."""
 
@@ -35,9 +44,6 @@ class ProtocolSession:
         self.http = requests.Session()
         self.session_id = ""
         self.widgets: dict[str, str] = {}  # user key -> widget id, from the drawn elements
-        self.errors = 0  # error boxes drawn in the last run
-        self.texts: list[str] = []  # the Markdown and captions drawn in the last run
-        self.upload_texts: list[str] = []  # ... in the run that read the last upload
         self.ws = None
 
     async def open(self) -> None:
@@ -70,11 +76,11 @@ class ProtocolSession:
             self.session_id = msg.new_session.initialize.session_id or self.session_id
         return msg
 
-    async def rerun(self, widgets: list[WidgetState]) -> None:
+    async def rerun(self, widgets: list[WidgetState]) -> Run:
         """Rerun the page with these widget values; return when the run has ended."""
         state = ClientState(page_name=self.page, widget_states=WidgetStates(widgets=widgets))
         await self._send(BackMsg(rerun_script=state))
-        self.errors, self.texts = 0, []
+        run = Run()
         while True:
             msg = await self._receive()
             kind = msg.WhichOneof("type")
@@ -85,11 +91,11 @@ class ProtocolSession:
                 if isinstance(widget_id, str) and "-" in widget_id:
                     self.widgets[widget_id.rsplit("-", 1)[-1]] = widget_id
                 if element.WhichOneof("type") == "alert" and element.alert.format == 1:
-                    self.errors += 1
+                    run.errors += 1
                 if element.WhichOneof("type") == "markdown":
-                    self.texts.append(element.markdown.body)
+                    run.texts.append(element.markdown.body)
             elif kind == "script_finished":
-                return
+                return run
 
     async def upload_urls(self, name: str):
         request_id = uuid.uuid4().hex
@@ -112,9 +118,9 @@ class ProtocolSession:
     def _xsrf(self) -> dict[str, str]:
         return {"X-Xsrftoken": self.http.cookies.get(XSRF_COOKIE, "")}
 
-    async def upload(self, key: str, path: Path) -> bool:
+    async def upload(self, key: str, path: Path) -> Run:
         """Upload ``path`` into the uploader ``key`` and rerun; then remove it and rerun.
-        True when the app answered the upload with an error box."""
+        Returns what the run that read the upload drew."""
         urls = await self.upload_urls(path.name)
         data = path.read_bytes()
         put = await asyncio.to_thread(
@@ -130,10 +136,9 @@ class ProtocolSession:
         )
         widget_id = self.widgets[key]
         state = FileUploaderState(uploaded_file_info=[info])
-        await self.rerun([WidgetState(id=widget_id, file_uploader_state_value=state)])
-        refused, self.upload_texts = self.errors > 0, self.texts
+        read = await self.rerun([WidgetState(id=widget_id, file_uploader_state_value=state)])
         await asyncio.to_thread(
             self.http.delete, self._absolute(urls.delete_url), headers=self._xsrf(), timeout=30
         )
         await self.rerun([WidgetState(id=widget_id, file_uploader_state_value=FileUploaderState())])
-        return refused
+        return read
