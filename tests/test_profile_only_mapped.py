@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.leads import features
 from engine.leads.leadset import LeadSet
 from engine.leads.lists import load_lists
 
@@ -113,3 +114,31 @@ def test_blank_rows_go_and_a_row_of_unmapped_cells_stays(tmp_path):
     assert [row for row, _ in narrow_rows] == [1, 2, 3, 4, 5]
     assert narrow_rows[3][1] == " "  # the URL-only row, kept as written
     assert narrow_categories == ["target", "competitor", "out_of_profile", "invalid", "duplicate"]
+
+
+def test_a_read_for_the_counts_leaves_out_the_dates_but_maps_them(tmp_path):
+    """Test that a read of the count fields (the command line's JSON) stores no date column
+    (名刺交換日, 作成日), still reports 名刺交換日 as the exchange date in its mapping, gives
+    the full read's counts, and refuses a full profile (whose lead age needs the dates)."""
+    path = tmp_path / "eight.csv"
+    path.write_text(
+        "会社名,姓,名,e-mail,名刺交換日,作成日\n"
+        "株式会社アルファ,山田,太郎,yamada@alpha.co.jp,2026/02/02,2026/02/03\n"
+        "株式会社アルファ,山田,太郎,yamada@alpha.co.jp,2025/10/29,2025/10/30\n"
+        "株式会社ベータ,鈴木,一郎,suzuki@gmail.com,2024/01/05,2024/01/06\n",
+        encoding="utf-8",
+    )
+    lists = load_lists(ROOT / "sample_data" / "lists.yaml")
+    with LeadSet.open(path, only_mapped=True, fields=features.COUNT_FIELDS) as counts:
+        assert counts.headers == ["会社名", "姓", "名", "e-mail"]
+        assert counts.mapping["exchange_date"] == "名刺交換日"
+        assert counts.mapping["created"] == "作成日"
+        summary = counts.profile(lists, counts_only=True).summary()
+        with pytest.raises(ValueError, match="exchange_date"):
+            counts.profile(lists)
+    with LeadSet.open(path) as full:
+        assert full.profile(lists).lead_age.source == ["名刺交換日"]
+        assert full.profile(lists, counts_only=True).summary() == summary
+    assert summary["columns"]["exchange_date"] == "名刺交換日"
+    assert summary["categories"]["duplicate"] == 1
+    assert summary["categories"]["out_of_profile"] == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from engine.core.sql import quote_ident
-from engine.leads.mapping import Mapping
+from engine.leads.mapping import FIELDS, Mapping
 
 COMPLETENESS_FIELDS = ("email", "company", "name", "phone", "title", "stage")
 
@@ -101,6 +101,11 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 DEPARTED_FIELDS = ("title", "department", "status", "notes")
+# the dates a lead's age is read from, the most telling first
+DATE_FIELDS = ("last_activity", "exchange_date")
+# the fields the categories and stages are read from: not the dates (only the lead age
+# reads them) nor the creation date (no step reads it)
+COUNT_FIELDS = tuple(f for f in FIELDS if f not in (*DATE_FIELDS, "created"))
 NAME_FIELDS = ("full_name", "last_name", "first_name")
 
 
@@ -150,7 +155,7 @@ def _name_join(c, mapping: Mapping) -> str:
 
 
 def _date_fields(mapping: Mapping) -> list[str]:
-    return [f for f in ("last_activity", "exchange_date") if mapping.get(f)]
+    return [f for f in DATE_FIELDS if mapping.get(f)]
 
 
 def lead_text_view(con: duckdb.DuckDBPyConnection, q: str, c) -> None:

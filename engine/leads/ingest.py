@@ -223,6 +223,7 @@ def _read_text_as(
         headers=kept,
         rows=rows,
         notes=notes + more_notes,
+        file_headers=headers if kept != headers else None,
     )
 
 

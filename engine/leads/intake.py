@@ -81,3 +81,5 @@ class IngestResult:
     headers: list[str]
     rows: int
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    # every header of the file when ``headers`` are only the kept ones (a narrow read)
+    file_headers: list[str] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +77,11 @@ class LeadSet:
         con: duckdb.DuckDBPyConnection,
         ingest: Any,
         mapping: Mapping | MappingFile | str | Path | None = None,
-        automatic: Mapping | None = None,
     ) -> None:
         """Wrap an already ingested table (``ingest.table`` in ``con``); ``ingest`` is an
         :class:`engine.leads.ingest.IngestResult` (or anything with the same attributes).
-        ``automatic`` is the mapping found from the headers before the overrides in
-        ``mapping`` (default: found from ``ingest.headers``)."""
+        The mapping is found from all the file's headers (``ingest.file_headers`` after a
+        narrow read), with the overrides in ``mapping`` applied."""
         self.con = con
         self.ingest = ingest
         self._lock = threading.Lock()
@@ -89,10 +89,9 @@ class LeadSet:
         self._classified = False
         companies.install(con)
         features.install_macros(con)
-        headers = list(ingest.headers)
+        headers = list(getattr(ingest, "file_headers", None) or ingest.headers)
         overrides, self.extra_stages = _overrides_of(mapping)
-        base = auto_map(headers) if automatic is None else automatic
-        self.mapping: Mapping = apply_overrides(base, overrides, headers)
+        self.mapping: Mapping = apply_overrides(auto_map(headers), overrides, headers)
         check_identifiable(self.mapping, headers)
 
     @classmethod
@@ -105,6 +104,7 @@ class LeadSet:
         limits: IngestLimits | None = None,
         read_guard: Any = None,
         only_mapped: bool = False,
+        fields: Collection[str] = FIELDS,
     ) -> LeadSet:
         """Read a lead list file (CSV/TSV/XLSX) and map its columns. ``isolated`` reads
         it in a child process with memory and time limits (what the app uses). ``limits``
@@ -112,8 +112,10 @@ class LeadSet:
         accepts) when isolated, else to the engine's (the CLI: files up to 1 GB).
         ``read_guard`` (a context manager factory, e.g. :func:`engine.leads.guard.bounded`)
         wraps an in-process read. ``only_mapped`` keeps only the columns the mapping
-        uses (an in-process read whose mapping will not change, as the command line's):
-        less to store, and the same profile."""
+        uses for ``fields`` (an in-process read whose mapping will not change, as the
+        command line's): less to store, and the same profile of those fields. With
+        ``fields=features.COUNT_FIELDS`` the list can give only the counts
+        (``profile(counts_only=True)``)."""
         path = Path(path)
         if not path.is_file():
             raise InputError("common.file_not_found", path=str(path))
@@ -121,16 +123,13 @@ class LeadSet:
             limits = APP_LIMITS if isolated else DEFAULT_LIMITS
         if isinstance(mapping, (str, Path)):
             mapping = load_mapping(mapping)
-        automatic: Mapping | None = None
         keep = None
         if only_mapped and not isolated:
             overrides = _overrides_of(mapping)[0]
 
             def keep(headers: list[str]) -> list[str]:
-                nonlocal automatic
-                automatic = auto_map(headers)
-                chosen = apply_overrides(automatic, overrides, headers)
-                return [h for h in chosen.values() if h]
+                chosen = apply_overrides(auto_map(headers), overrides, headers)
+                return [h for f, h in chosen.items() if h and f in fields]
 
         companies.preload()
         # read_leads locks the connection to the one file it reads; after an isolated
@@ -150,10 +149,7 @@ class LeadSet:
                     result = read_leads(
                         path, con, table=RAW_TABLE, progress=progress, limits=limits, keep=keep
                     )
-            if automatic is not None:  # as found from all the headers, not the kept ones
-                kept = set(result.headers)
-                automatic = {f: h if h in kept else None for f, h in automatic.items()}
-            return cls(con, result, mapping, automatic)
+            return cls(con, result, mapping)
         except BaseException:
             companies.uninstall(con)
             con.close()
@@ -180,10 +176,15 @@ class LeadSet:
 
     # -- profile ---------------------------------------------------------------------
 
+    def _read_mapping(self) -> Mapping:
+        """The mapping of the columns the table holds (a narrow read keeps fewer)."""
+        kept = set(self.ingest.headers)
+        return {f: h if h in kept else None for f, h in self.mapping.items()}
+
     def _ensure_features(self) -> None:
         key = tuple(sorted((f, self.mapping.get(f) or "") for f in FIELDS))
         if self._features_for != key:
-            features.build_features(self.con, self.ingest.table, self.mapping)
+            features.build_features(self.con, self.ingest.table, self._read_mapping())
             self._features_for = key
             self._classified = False
 
@@ -199,6 +200,9 @@ class LeadSet:
         date for lead age (default today, or the newest date when that is later).
         ``counts_only`` leaves out examples, lead age, completeness and top accounts (the
         CLI's JSON contract needs only the counts)."""
+        unread = [f for f, h in self._read_mapping().items() if self.mapping.get(f) and not h]
+        if unread and not counts_only:
+            raise ValueError(f"read for the counts only: {', '.join(unread)} not read")
         for row, category in (overrides or {}).items():
             if category not in CATEGORIES:
                 raise InputError("profile.unknown_category", category=str(category), row=str(row))

@@ -11,6 +11,7 @@ from engine.core.sql import quote_ident
 from engine.core.vocab import CATEGORIES, STAGES
 from engine.leads.features import (
     COMPLETENESS_FIELDS,
+    DATE_FIELDS,
     _col,
     _filled,
     _name_expr,
@@ -73,7 +74,7 @@ def summarize(
 
 
 def _lead_age(con: duckdb.DuckDBPyConnection, mapping: Mapping, as_of: dt.date | None) -> LeadAge:
-    source = [mapping[f] for f in ("last_activity", "exchange_date") if mapping.get(f)]
+    source = [mapping[f] for f in DATE_FIELDS if mapping.get(f)]
     newest = con.execute("SELECT max(activity_date) FROM _classified").fetchone()[0]
     ref = as_of or dt.date.today()
     if newest is not None and newest > ref:
