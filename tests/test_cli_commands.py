@@ -105,3 +105,22 @@ def test_hash_password_from_stdin_verifies():
     assert not verify_password("s3cret pas", encoded)
     empty = engine("hash-password", stdin="\n")
     assert empty.returncode == 2 and len(empty.stderr.strip().splitlines()) == 1
+
+
+def test_an_in_process_profile_then_a_normal_exit_is_clean(tmp_path):
+    """Test that a caller that runs the profile in its own interpreter and then ends
+    normally gets the report and a clean exit: the connection, freed on a thread beside
+    the report, is not cut off in the middle of its close (exit 0, nothing on stderr)."""
+    code = (
+        "import argparse, json\n"
+        "from engine.leads.cli import run\n"
+        f"args = argparse.Namespace(leads={str(SAMPLES / 'sansan_cards.csv')!r},"
+        " lists=None, mapping=None, format='json', lang='en')\n"
+        "print(json.loads(run(args))['rows'])\n"
+    )
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert int(done.stdout) > 0

@@ -43,8 +43,10 @@ def run(args) -> str:
         result = leads.profile(lists, counts_only=as_json)
     finally:
         # freeing a million rows takes a tenth of a second: it happens beside the report
-        # being written (the process then ends; a caller in-process gets it done soon)
-        threading.Thread(target=leads.close, name="senryoku-close", daemon=True).start()
+        # being written. `python -m engine` then ends without waiting for it (os._exit);
+        # an interpreter that ends normally waits (not a daemon: DuckDB must not be cut
+        # off in the middle of a close)
+        threading.Thread(target=leads.close, name="senryoku-close").start()
     if as_json:
         return json.dumps(result.summary(), ensure_ascii=False)
     return format_text(result, lang)

@@ -63,9 +63,11 @@ def bounded(limits: ReadLimits, lang: str = "ja") -> Iterator[None]:
     import numpy  # noqa: F401
 
     before = resource.getrlimit(resource.RLIMIT_AS)
-    timer.start()  # before the limit: a thread's stack is address space too
-    _lower_address_space(_address_space() + limits.memory_mb * 1024 * 1024, before)
     try:
+        # the deadline may come before the read starts (a tiny --max-seconds): from here
+        # on it is the one-line message
+        timer.start()  # before the limit: a thread's stack is address space too
+        _lower_address_space(_address_space() + limits.memory_mb * 1024 * 1024, before)
         yield
     except KeyboardInterrupt:
         if expired.is_set():
