@@ -7,7 +7,7 @@ import streamlit as st
 from engine.core.errors import SenryokuError
 from engine.core.vocab import PHASES
 from engine.reports import charts
-from ui.components import page_link, show_error
+from ui.components import draw_chart, page_link, show_error
 from ui.i18n import lang, tr
 from ui.sales_form import ratings_panel, seed, team_panel
 from ui.state import current_facts, ensure_routed
@@ -39,7 +39,7 @@ def sales_page() -> None:
         # Team ratings in use: draw the team's means, which the diagnosis uses.
         ratings.update(st.session_state["sales"].get("ratings") or {})
     try:
-        st.altair_chart(charts.sales_profile_chart(ratings, lang()), width="stretch")
+        draw_chart(charts.sales_profile_chart(ratings, lang()))
     except Exception as exc:  # a chart must never take the page down
         show_error(exc)
     st.success(tr("app.sales.saved"))

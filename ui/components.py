@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.core.errors import SenryokuError
 from engine.core.i18n import LANGUAGES
+from engine.reports.charts import vega_lite_spec
 from ui.i18n import lang, tr
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -79,3 +80,8 @@ def show_error(error: Exception | str, **params: object) -> None:
 def privacy_note() -> None:
     """What happens to uploaded rows, said on every page that takes a list."""
     st.info(tr("app.leads.privacy"), icon=":material/lock:")
+
+
+def draw_chart(altair_chart) -> None:
+    """Draw an engine chart across the column (its spec built without re-validation)."""
+    st.vega_lite_chart(vega_lite_spec(altair_chart), width="stretch")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from engine.leads.models import ProfileSummary
 from engine.reports import charts
+from ui.components import draw_chart
 from ui.i18n import lang, tr
 from ui.state import corrections_count, rows_missing
 
@@ -94,7 +95,7 @@ def composition(profile) -> None:
         st.metric(tr("app.leads.not_target"), _whole(rows - targets), width="content")
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(charts.composition_chart(categories, lang()), width="stretch")
+        draw_chart(charts.composition_chart(categories, lang()))
     with right:
         table = pd.DataFrame(
             [
@@ -113,7 +114,7 @@ def _lead_age(profile) -> None:
     st.subheader(tr("app.leads.lead_age_title"))
     lead_age = profile.lead_age
     if charts.lead_age_data(lead_age, lang()) and lead_age.source:
-        st.altair_chart(charts.lead_age_chart(lead_age, lang()), width="stretch")
+        draw_chart(charts.lead_age_chart(lead_age, lang()))
         if lead_age.median_months is not None:
             st.caption(
                 tr(
@@ -133,7 +134,7 @@ def details(profile) -> None:
         st.subheader(tr("app.leads.waterfall_title"))
         if any(profile.stages.values()):
             chart = charts.waterfall_chart(dict(profile.stages), None, lang())
-            st.altair_chart(chart, width="stretch")
+            draw_chart(chart)
         else:  # a card export has no stage column: no chart of zeros
             st.caption(tr("journey.no_stages"))
     with right:

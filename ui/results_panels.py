@@ -7,6 +7,7 @@ import streamlit as st
 
 from engine.diagnosis.diagnose import Diagnosis
 from engine.reports import charts
+from ui.components import draw_chart
 from ui.conclusion import conclusion
 from ui.i18n import lang, tr
 
@@ -48,7 +49,7 @@ def lead_base(diagnosis: Diagnosis, profile) -> None:
         st.write(diagnosis.lead_base_reason)
     if profile is not None and source == "profile":
         categories = dict(profile.categories)
-        st.altair_chart(charts.composition_chart(categories, lang()), width="stretch")
+        draw_chart(charts.composition_chart(categories, lang()))
 
 
 def sales(diagnosis: Diagnosis) -> None:
@@ -56,7 +57,7 @@ def sales(diagnosis: Diagnosis) -> None:
     so) — so the chart always equals what the sliders show."""
     ratings = dict(diagnosis.sales_profile.ratings)
     st.subheader(tr("app.results.sales_title"))
-    st.altair_chart(charts.sales_profile_chart(ratings, lang()), width="stretch")
+    draw_chart(charts.sales_profile_chart(ratings, lang()))
     assumed = [p for p in ratings if f"sales.ratings.{p}" in diagnosis.assumed]
     if assumed:
         names = tr("journey.list_sep").join(tr(f"app.phases.{p}") for p in assumed)
@@ -70,7 +71,7 @@ def placement(diagnosis: Diagnosis, profile) -> None:
         st.markdown(f"- {reason}")
     chart = charts.placement_chart(diagnosis, profile, lang())
     if chart is not None:
-        st.altair_chart(chart, width="stretch")
+        draw_chart(chart)
         rows = charts.placement_waterfall(diagnosis, profile, lang())["rows"]
         if any(r["highlight"] for r in rows):
             st.caption(tr("journey.results.is_stages"))
@@ -103,12 +104,12 @@ def capacity(diagnosis: Diagnosis) -> None:
     if not charts.capacity_data(diagnosis.plan, lang()):
         return
     st.subheader(tr("app.results.capacity_title"))
-    st.altair_chart(charts.capacity_chart(diagnosis.plan, lang()), width="stretch")
+    draw_chart(charts.capacity_chart(diagnosis.plan, lang()))
 
 
 def roadmap(diagnosis: Diagnosis) -> None:
     st.subheader(tr("app.results.roadmap_title"))
-    st.altair_chart(charts.roadmap_chart(diagnosis.roadmap, lang()), width="stretch")
+    draw_chart(charts.roadmap_chart(diagnosis.roadmap, lang()))
     cols = st.columns(4)
     for col, row in zip(cols, charts.roadmap_data(diagnosis.roadmap, lang()), strict=True):
         with col:

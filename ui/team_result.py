@@ -16,6 +16,7 @@ from engine.reports.html import team_to_html
 from engine.reports.markdown import escape_markdown, team_to_markdown
 from engine.reports.structure import Table
 from engine.reports.team import TeamReport
+from ui.components import draw_chart
 from ui.i18n import tr
 
 
@@ -54,7 +55,7 @@ def render_result(report: TeamReport, result: team.TeamResult, lang: str) -> Non
     if not report.flag_notes:
         st.success(report.flag_none)
     st.subheader(report.gap_heading)
-    st.altair_chart(charts.team_chart(result, lang), width="stretch")
+    draw_chart(charts.team_chart(result, lang))
     for line in report.gap_lines:
         st.markdown(f"- {line}")
     if not report.gap_lines:

@@ -208,6 +208,28 @@ def team_chart_rows(result: TeamResult, lang: str = "ja") -> list[dict]:
 # ---- Altair ----
 
 
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec as the page draws it, not validated against the schema
+    on the way (that took three quarters of a results-page rerun; every chart is validated
+    by the tests instead), and without Altair's default theme (its fixed 300-pixel view:
+    the page sizes charts, as Streamlit's own conversion leaves it out too)."""
+    spec = chart.to_dict(validate=False)
+    if spec.get("config") == {"view": {"continuousWidth": 300, "continuousHeight": 300}}:
+        del spec["config"]
+    return spec
+
+
+def _altair():
+    """Altair, with its validation of every object as it is built switched off: the chart's
+    whole spec is still validated once, when Streamlit converts it (``to_dict``). Building
+    a page's charts validated each channel, mark and layer again and again: three quarters
+    of a results-page rerun (about 250 ms of a slider move)."""
+    import altair as alt
+
+    alt.utils.schemapi.disable_debug_mode()
+    return alt
+
+
 def _bars(
     rows: list[dict],
     title: str,
@@ -215,8 +237,9 @@ def _bars(
     color: str = ACCENT,
     domain: tuple[float, float] | None = None,
 ) -> alt.Chart:
-    import altair as alt
     import pandas as pd
+
+    alt = _altair()
 
     df = pd.DataFrame(rows or [{"label": "", "value": 0, "highlight": False}])
     order = list(df["label"])
@@ -297,8 +320,9 @@ def lead_age_chart(lead_age: LeadAge | None, lang: str = "ja") -> alt.Chart:
 
 def roadmap_chart(roadmap: dict[str, list[str]], lang: str = "ja") -> alt.Chart:
     """The roadmap as a timeline: one mark per horizon, labelled with its goal count."""
-    import altair as alt
     import pandas as pd
+
+    alt = _altair()
 
     rows = [
         {"label": r["label"], "month": r["month"], "goals": len(r["goals"])}
@@ -321,8 +345,9 @@ def roadmap_chart(roadmap: dict[str, list[str]], lang: str = "ja") -> alt.Chart:
 def team_chart(result: TeamResult, lang: str = "ja") -> alt.Chart:
     """Grouped bars: each phase with one bar per role side by side (marketing's view next
     to sales'), the 2-point disagreement visible at a glance."""
-    import altair as alt
     import pandas as pd
+
+    alt = _altair()
 
     rows = team_chart_rows(result, lang)
     data = pd.DataFrame(rows, columns=["phase", "phase_order", "role", "role_order", "mean"])
