@@ -209,10 +209,11 @@ def team_chart_rows(result: TeamResult, lang: str = "ja") -> list[dict]:
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec as the page draws it, not validated against the schema
-    on the way (that took three quarters of a results-page rerun; every chart is validated
-    by the tests instead), and without Altair's default theme (its fixed 300-pixel view:
-    the page sizes charts, as Streamlit's own conversion leaves it out too)."""
+    """The chart's Vega-Lite spec as the page draws it: not validated against the schema
+    on the way (about 30 ms a chart, five charts a results-page rerun; every chart is
+    validated by tests/test_chart_specs.py instead), and without Altair's default theme
+    (its fixed 300-pixel view: the page sizes charts, as Streamlit's own conversion
+    leaves it out too)."""
     spec = chart.to_dict(validate=False)
     if spec.get("config") == {"view": {"continuousWidth": 300, "continuousHeight": 300}}:
         del spec["config"]
@@ -220,10 +221,9 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def _altair():
-    """Altair, with its validation of every object as it is built switched off: the chart's
-    whole spec is still validated once, when Streamlit converts it (``to_dict``). Building
-    a page's charts validated each channel, mark and layer again and again: three quarters
-    of a results-page rerun (about 250 ms of a slider move)."""
+    """Altair, with its validation of every object as it is built switched off (each
+    channel, mark and layer was validated again as the chart grew); the whole spec of
+    every chart is validated by tests/test_chart_specs.py."""
     import altair as alt
 
     alt.utils.schemapi.disable_debug_mode()
