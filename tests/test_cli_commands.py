@@ -124,3 +124,21 @@ def test_an_in_process_profile_then_a_normal_exit_is_clean(tmp_path):
         )
         assert (done.returncode, done.stderr) == (0, "")
         assert int(done.stdout) > 0
+
+
+def test_a_deadline_inside_the_read_is_the_one_line_message(tmp_path):
+    """Test that a deadline landing while DuckDB parses the file (which ends the query with
+    its own error, or after which a lost interrupt let the read finish) is still the
+    time-limit message and exit 2, never the "unexpected" line (exit 1) or a profile
+    (exit 0): a 400,000-row list, deadlines of 20 to 150 ms."""
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("会社名,氏名,メールアドレス,役職,電話番号\n")
+        for i in range(400_000):
+            fh.write(
+                f"株式会社テスト{i % 997},山田 太郎{i},user{i}@example{i % 53}.co.jp,部長,03-0000-{i % 10000:04d}\n"
+            )
+    for seconds in ("0.02", "0.05", "0.1", "0.15"):
+        r = engine("--lang", "en", "profile", str(path), "--max-seconds", seconds)
+        assert (r.returncode, r.stdout) == (2, ""), (seconds, r.stderr)
+        assert f"time limit ({seconds} seconds)" in r.stderr, r.stderr

@@ -69,6 +69,8 @@ def bounded(limits: ReadLimits, lang: str = "ja") -> Iterator[None]:
         timer.start()  # before the limit: a thread's stack is address space too
         _lower_address_space(_address_space() + limits.memory_mb * 1024 * 1024, before)
         yield
+        if expired.is_set():  # the read went on past its deadline (the interrupt was lost)
+            raise timeout
     except KeyboardInterrupt:
         if expired.is_set():
             raise timeout from None
@@ -76,6 +78,10 @@ def bounded(limits: ReadLimits, lang: str = "ja") -> Iterator[None]:
     except MemoryError:
         raise LimitError("ingest.cli_memory", memory_mb=limits.memory_mb) from None
     except (RuntimeError, OSError, ImportError, duckdb.Error) as exc:
+        if expired.is_set():
+            # the deadline's interrupt inside a query: DuckDB ends the query with an error
+            # of its own ("Query interrupted")
+            raise timeout from None
         # under RLIMIT_AS, failing to map a library, start a thread or allocate surfaces as
         # these types (DuckDB's errors among them); their text says which
         if _out_of_address_space(exc):

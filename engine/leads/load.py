@@ -235,13 +235,15 @@ def _create_table(
             return numbered(parallel=False)
         try:
             return parallel_then_numbered() if bounded else numbered(parallel=True)
-        except duckdb.OutOfMemoryException:
+        except (duckdb.OutOfMemoryException, duckdb.InterruptException):
             raise
         except duckdb.Error:
             # Past the sample the file may hold a quoted line break (which the parallel
             # reader refuses with null_padding) or stray quotes: read it on one thread.
             return numbered(parallel=False)
-    except duckdb.OutOfMemoryException:
+    except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+        # an interrupted read (the command line's deadline) is neither read again on one
+        # thread nor a fault of the file
         raise
     except duckdb.Error as exc:
         text = str(exc).lower()
