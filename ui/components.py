@@ -6,7 +6,6 @@ import streamlit as st
 
 from engine.core.errors import SenryokuError
 from engine.core.i18n import LANGUAGES
-from engine.reports.charts import vega_lite_spec
 from ui.i18n import lang, tr
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -84,4 +83,7 @@ def privacy_note() -> None:
 
 def draw_chart(altair_chart) -> None:
     """Draw an engine chart across the column (its spec built without re-validation)."""
+    # imported here: every page imports this module, the first one has no chart
+    from engine.reports.charts import vega_lite_spec
+
     st.vega_lite_chart(vega_lite_spec(altair_chart), width="stretch")
