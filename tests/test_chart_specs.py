@@ -56,3 +56,22 @@ def test_every_chart_is_valid_vega_lite_and_the_page_gets_it_unthemed(lang, card
     composition = charts.vega_lite_spec(_every_chart(lang, card_profile)["composition"])
     (rows,) = composition["datasets"].values()
     assert [r["value"] for r in rows][0] == PROFILE["categories"]["target"]
+
+
+def test_the_capacity_bars_read_as_the_placement_bars_and_the_texts_write_them():
+    """Test that the goal's monthly SQL need is one number wherever the page shows it: the
+    capacity chart's "needed" bar equals the placement chart's SQL bar and the report's
+    fmt_count text (one decimal under 10, not 6.6159)."""
+    from engine.diagnosis.fmt import fmt_count
+
+    facts = {**FACTS, "goals": {"new_deals_per_year": 17}}
+    diagnosis = diagnose(facts, PROFILE, "en")
+    need = diagnosis.plan.per_month.required.sql
+    assert 1 < need < 10 and need != round(need, 1)  # a need the chart must round
+    capacity = {r["key"]: r["value"] for r in charts.capacity_data(diagnosis.plan, "en")}
+    placement = {
+        r["key"]: r["value"] for r in charts.placement_waterfall(diagnosis, PROFILE, "en")["rows"]
+    }
+    assert capacity["needed"] == placement["sql"]
+    assert f"{capacity['needed']:,g}" == fmt_count(need)
+    assert f"{capacity['capacity']:,g}" == fmt_count(diagnosis.plan.capacity_per_month)

@@ -74,6 +74,13 @@ def waterfall_data(
     ]
 
 
+def _monthly_count(value: float) -> float:
+    """A monthly count as the texts and the KPI table write it (``fmt_count``): whole,
+    rounded up, from 10 on, else one decimal, so a bar's label and the sentence agree."""
+    v = float(value)
+    return math.ceil(v - 1e-9) if v >= 10 else round(v, 1)
+
+
 def flow_stages(flow: Flow | None, placed: bool) -> dict[str, float] | None:
     """A plan's monthly flow by the list's stage names; with inside sales placed the
     ISQLs it hands over stand where SAL does (the plan counts them as one step)."""
@@ -100,9 +107,7 @@ def placement_waterfall(
         if numbers:
             rows = [r for r in waterfall_data(numbers, placement, lang) if r["key"] in numbers]
             for r in rows:
-                # as the KPI table writes a monthly need (fmt_count): whole from 10 up
-                v = float(numbers[r["key"]])
-                r["value"] = math.ceil(v - 1e-9) if v >= 10 else round(v, 1)
+                r["value"] = _monthly_count(numbers[r["key"]])
             return {"rows": rows, "title": t(f"app.charts.{title}", lang)}
     stages = profile.stages if profile is not None else {}
     if any(stages.get(s) for s in WATERFALL_STAGES):
@@ -142,7 +147,7 @@ def capacity_data(plan: Plan | None, lang: str = "ja") -> list[dict]:
             {
                 "key": "capacity",
                 "label": t("app.charts.capacity_have", lang),
-                "value": float(have),
+                "value": _monthly_count(have),
                 "highlight": False,
             }
         )
@@ -152,7 +157,7 @@ def capacity_data(plan: Plan | None, lang: str = "ja") -> list[dict]:
             {
                 "key": "needed",
                 "label": t("app.charts.capacity_need", lang),
-                "value": float(need),
+                "value": _monthly_count(need),
                 "highlight": over,
             }
         )
